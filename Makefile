@@ -1,0 +1,60 @@
+# Thin verbs over the project's tools. Settings are environment variables (see README); the
+# defaults below make every tool use the same warehouse and landing folder.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export DUCKDB_DATABASE ?= $(CURDIR)/data/warehouse.duckdb
+export LANDING_DIR ?= $(CURDIR)/data/landing
+export CENTER_TIMEZONE ?= Asia/Shanghai
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_PROJECT_DIR := $(CURDIR)/dbt_project
+export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+
+# uv if it is on PATH, else the copy `make install` bootstraps with pip.
+UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+RUN = $(UV) run --frozen
+DBT = $(RUN) dbt
+
+DEMO_DAYS ?= 90
+DEMO_CALLS_PER_DAY ?= 5000
+
+.PHONY: help install generate load seed demo test lint format bench clean
+
+help:  ## list the verbs
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install:  ## install Python and every dependency from uv.lock (bootstraps uv with pip)
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+
+generate: install  ## write the demo center's landing files (90 days ending yesterday)
+	$(RUN) python -m ingest.demo --days $(DEMO_DAYS) --calls-per-day $(DEMO_CALLS_PER_DAY) --out "$(LANDING_DIR)" --clean
+
+load: install  ## load new landing files into the warehouse's raw schema
+	$(RUN) python -m ingest load "$(LANDING_DIR)"
+
+seed: install  ## load the reference seeds (districts, reasons, queues, targets, holidays)
+	$(DBT) seed --quiet
+
+demo: install generate load seed  ## install, generate the demo, load it, say what was loaded
+	@$(RUN) python -m ingest summary
+	@echo "Analysts: open $(DUCKDB_DATABASE) read-only (see README, Querying the warehouse)."
+
+test: install  ## run the whole test suite
+	$(RUN) pytest -q
+
+lint: install  ## ruff (check + format check) and sqlfluff on the dbt models
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
+
+format: install  ## apply ruff format and sqlfluff fixes
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+	$(RUN) sqlfluff fix dbt_project/models
+
+bench: install  ## print speed figures (generator, load); never asserted in tests
+	$(RUN) python -m tests.bench
+
+clean:  ## remove the generated warehouse, demo landing files and dbt artifacts
+	rm -rf data/ dbt_project/target dbt_project/logs

@@ -1,0 +1,1 @@
+"""Streamlit dashboards for managers (see the dashboards issue)."""

@@ -1,0 +1,1 @@
+"""Polars loaders for the call-center landing folder (pure Python: no Dagster or Streamlit)."""

@@ -1,0 +1,286 @@
+"""Load whatever is new in the landing folder into the raw schema of the warehouse.
+
+One file at a time, each in its own transaction: its accepted rows, its rejected rows and its
+line in raw.loaded_files land together or not at all. A file is identified by its content hash,
+so landing it again (under any name) changes nothing; a file that failed is tried again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ingest import warehouse
+from ingest.contracts import CONTRACTS
+from ingest.mappings import Layout, MappingError, load_layouts, resolve_layout
+from ingest.readers import SUPPORTED_SUFFIXES, FileRejected, read_file
+from ingest.settings import SEEDS_DIR
+from ingest.validate import Reference, validate
+
+# Roster first so a person reading the load log sees agents before their calls.
+LOAD_ORDER = ("agents", "calls", "tickets", "surveys", "qa")
+MAPPINGS_SUBDIR = "_mappings"
+
+
+@dataclass
+class FileResult:
+    source: str
+    path: str
+    status: str  # loaded | failed | skipped
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rows_duplicate: int = 0
+    layout: str = ""
+    message: str = ""
+    rules: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class LoadReport:
+    files: list[FileResult] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def of(self, status: str) -> list[FileResult]:
+        return [f for f in self.files if f.status == status]
+
+    def totals(self) -> dict[str, int]:
+        loaded = self.of("loaded")
+        return {
+            "files_loaded": len(loaded),
+            "files_failed": len(self.of("failed")),
+            "files_skipped": len(self.of("skipped")),
+            "rows_read": sum(f.rows_read for f in loaded),
+            "rows_accepted": sum(f.rows_accepted for f in loaded),
+            "rows_rejected": sum(f.rows_rejected for f in loaded),
+            "rows_duplicate": sum(f.rows_duplicate for f in loaded),
+        }
+
+
+def discover(landing: Path) -> tuple[dict[str, list[Path]], list[str]]:
+    """Files per source folder, in name order; and what was ignored, with why."""
+    found: dict[str, list[Path]] = {s: [] for s in LOAD_ORDER}
+    ignored: list[str] = []
+    if not landing.is_dir():
+        return found, [f"{landing}: the landing folder does not exist"]
+    for entry in sorted(landing.iterdir()):
+        if entry.name.startswith((".", "_")):
+            continue
+        if entry.is_file():
+            ignored.append(f"{entry.name}: files belong in a source folder ({', '.join(LOAD_ORDER)})")
+        elif entry.name not in found:
+            ignored.append(f"{entry.name}/: not a source folder ({', '.join(LOAD_ORDER)})")
+    for source in LOAD_ORDER:
+        folder = landing / source
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            # Hidden files, Excel lock files (~$...) and partial downloads are not deliveries.
+            if not path.is_file() or path.name.startswith((".", "~$")) or path.suffix in (".part", ".tmp"):
+                continue
+            found[source].append(path)
+    return found, ignored
+
+
+def _value_maps(frame: pl.DataFrame, layout: Layout | None) -> pl.DataFrame:
+    if layout is None or not layout.values:
+        return frame
+    return frame.with_columns(
+        pl.col(col).str.strip_chars().replace(mapping)
+        for col, mapping in layout.values.items()
+        if col in frame.columns
+    )
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    path: Path,
+    landing: Path,
+    *,
+    layouts: list[Layout],
+    ref: Reference,
+    tz: str,
+    secret: bytes,
+) -> FileResult:
+    rel = path.relative_to(landing).as_posix()
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    previous = warehouse.find_loaded(con, sha)
+    if previous is not None and previous[2] == "loaded":
+        same = "" if previous[1] == rel else f" (same content as {previous[1]})"
+        return FileResult(source, rel, "skipped", message=f"already loaded{same}")
+
+    result = FileResult(source, rel, "loaded")
+    file_format = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    encoding = layout_name = None
+    try:
+        read = read_file(path, data)
+        encoding = read.encoding
+        headers = [c for c in read.frame.columns if c != "_row_number"]
+        layout, rename, missing = resolve_layout(source, headers, layouts)
+        if missing:
+            raise FileRejected(
+                f"missing required column(s) {', '.join(missing)}; the file has "
+                f"{', '.join(headers[:20])}{' …' if len(headers) > 20 else ''}. Rename the "
+                f"columns or add a mapping file in {MAPPINGS_SUBDIR}/ (see docs/data-contracts.md)"
+            )
+        layout_name = layout.name if layout else "canonical"
+        ignored_cols = [h for h in headers if h not in rename]
+        frame = read.frame.select("_row_number", *[pl.col(h).alias(c) for h, c in rename.items()])
+        frame = _value_maps(frame, layout)
+        checked = validate(frame, source, ref, tz, secret)
+    except FileRejected as exc:
+        result.status, result.message = "failed", str(exc)
+        with _transaction(con):
+            if previous is not None:  # failed before: replace its record, keep one line per file
+                con.execute("delete from raw.loaded_files where file_id = ?", [previous[0]])
+            warehouse.record_file(
+                con, file_id=warehouse.next_file_id(con), source=source, file_path=rel,
+                content_sha256=sha, size_bytes=len(data), file_format=file_format,
+                encoding=encoding, layout=layout_name, status="failed", rows_read=0,
+                rows_accepted=0, rows_rejected=0, rows_duplicate=0, message=result.message,
+            )  # fmt: skip
+        return result
+
+    notes = list(read.notes)
+    if ignored_cols:
+        notes.append(f"ignored extra column(s): {', '.join(ignored_cols)}")
+    with _transaction(con):
+        if previous is not None:
+            con.execute("delete from raw.loaded_files where file_id = ?", [previous[0]])
+        file_id = warehouse.next_file_id(con)
+        new, conflicts, duplicates = warehouse.split_against_loaded(con, source, checked.accepted)
+        rejected = checked.rejected
+        if not conflicts.is_empty():
+            rejected = pl.concat([rejected, _conflict_rejections(source, conflicts)], how="diagonal")
+        warehouse.insert_rows(con, source, new, file_id)
+        warehouse.insert_rejected(con, source, file_id, rel, rejected)
+        result.rows_read = frame.height
+        result.rows_rejected = rejected.height
+        result.rows_accepted = frame.height - rejected.height
+        result.rows_duplicate = duplicates
+        result.layout = layout_name
+        result.rules = dict(rejected.group_by("rule").len().iter_rows()) if rejected.height else {}
+        if duplicates:
+            notes.append(f"{duplicates:,} row(s) identical to rows loaded from earlier files")
+        result.message = "; ".join(notes)
+        warehouse.record_file(
+            con, file_id=file_id, source=source, file_path=rel, content_sha256=sha,
+            size_bytes=len(data), file_format=file_format, encoding=encoding, layout=layout_name,
+            status="loaded", rows_read=result.rows_read, rows_accepted=result.rows_accepted,
+            rows_rejected=result.rows_rejected, rows_duplicate=duplicates, message=result.message,
+        )  # fmt: skip
+    return result
+
+
+def _conflict_rejections(source: str, conflicts: pl.DataFrame) -> pl.DataFrame:
+    key = CONTRACTS[source].key
+    values = [c for c in conflicts.columns if c != "_row_number"]
+    return conflicts.select(
+        "_row_number",
+        pl.lit("conflicts_with_loaded_row").alias("rule"),
+        pl.lit(",".join(key)).alias("column_name"),
+        pl.lit("conflicts_with_loaded_row").alias("rules"),
+        pl.lit("this key was loaded from an earlier file with other values").alias("message"),
+        pl.struct(values).struct.json_encode().alias("raw_values"),
+    )
+
+
+class _transaction:
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    def __enter__(self):
+        self.con.execute("begin transaction")
+
+    def __exit__(self, exc_type, exc, tb):
+        self.con.execute("rollback" if exc_type else "commit")
+        return False
+
+
+def load_landing(
+    landing: Path,
+    database: Path,
+    *,
+    tz: str,
+    secret: bytes,
+    progress: Callable[[str], None] | None = print,
+) -> LoadReport:
+    """Load every new file under `landing` into `database`; returns what happened per file."""
+    started = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    report = LoadReport()
+    found, report.ignored = discover(landing)
+    for line in report.ignored:
+        say(f"  ignored {line}")
+    try:
+        layouts = load_layouts(landing / MAPPINGS_SUBDIR)
+    except MappingError as exc:
+        raise LoadError(f"a mapping file is invalid: {exc}") from None
+    ref = Reference.from_seeds(SEEDS_DIR)
+    with warehouse.connect(database) as con:
+        for source in LOAD_ORDER:
+            paths = found[source]
+            if not paths:
+                continue
+            say(f"{source}: {len(paths)} file(s) in {landing / source}")
+            last_report = time.perf_counter()
+            for i, path in enumerate(paths, 1):
+                result = load_file(con, source, path, landing, layouts=layouts, ref=ref, tz=tz, secret=secret)
+                report.files.append(result)
+                if result.status == "failed" or result.rows_rejected:
+                    say("  " + describe(result))
+                if time.perf_counter() - last_report > 5 and i < len(paths):
+                    say(f"  … {i} of {len(paths)} {source} files done")
+                    last_report = time.perf_counter()
+            done = [f for f in report.files if f.source == source]
+            say("  " + summarise(done))
+        con.execute("checkpoint")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class LoadError(Exception):
+    """The load as a whole cannot start (bad settings or mapping files)."""
+
+
+def describe(result: FileResult) -> str:
+    if result.status == "failed":
+        return f"{result.path}: NOT LOADED — {result.message}"
+    if result.status == "skipped":
+        return f"{result.path}: skipped, {result.message}"
+    text = (
+        f"{result.path}: {result.rows_read:,} rows read, {result.rows_accepted:,} accepted, "
+        f"{result.rows_rejected:,} rejected"
+    )
+    if result.rules:
+        text += " (" + ", ".join(f"{n:,} {rule}" for rule, n in sorted(result.rules.items())) + ")"
+    return text
+
+
+def summarise(results: list[FileResult]) -> str:
+    loaded = [r for r in results if r.status == "loaded"]
+    parts = [
+        f"{len(loaded)} loaded",
+        f"{sum(r.status == 'skipped' for r in results)} already loaded",
+        f"{sum(r.status == 'failed' for r in results)} failed",
+    ]
+    rows = (
+        f"{sum(r.rows_read for r in loaded):,} rows read, "
+        f"{sum(r.rows_accepted for r in loaded):,} accepted, "
+        f"{sum(r.rows_rejected for r in loaded):,} rejected"
+    )
+    return f"files: {', '.join(parts)}; {rows}"
+
+
+def report_json(report: LoadReport) -> str:
+    return json.dumps({"totals": report.totals(), "seconds": round(report.seconds, 2)})

@@ -1,0 +1,157 @@
+"""Read a landing file (CSV, Parquet or XLSX) into an all-text Polars frame with row numbers.
+
+Everything is read as text so that one bad value rejects one row (with its rule) instead of
+failing the whole file; typing happens in `validate.py`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+SUPPORTED_SUFFIXES = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
+ROW_NUMBER = "_row_number"
+
+
+class FileRejected(Exception):
+    """The whole file cannot be loaded; the message says why in words a user can act on."""
+
+
+@dataclass
+class ReadResult:
+    frame: pl.DataFrame  # all columns text (or null), plus _row_number
+    file_format: str
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes as UTF-8 (with or without BOM) or GB18030, the encodings of the contract."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise FileRejected(
+            "the file is neither UTF-8 nor GB18030 text "
+            f"(undecodable byte at position {exc.start}); re-export it as UTF-8 CSV"
+        ) from None
+
+
+def _check_header(header: list[str]) -> list[str]:
+    names = [h.strip().lstrip("\ufeff") for h in header]
+    if not any(names):
+        raise FileRejected("the first line (the header) is empty")
+    seen: set[str] = set()
+    for name in names:
+        if name and name in seen:
+            raise FileRejected(f"the header names column {name!r} twice")
+        seen.add(name)
+    if "" in names:
+        raise FileRejected(f"column {names.index('') + 1} of the header has no name")
+    return names
+
+
+def read_csv(data: bytes) -> ReadResult:
+    text, encoding = decode_text(data)
+    if not text.strip():
+        raise FileRejected("the file is empty")
+    try:
+        header = next(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise FileRejected(f"the header line is not valid CSV ({exc})") from None
+    names = _check_header(header)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            has_header=False,
+            skip_rows=1,
+            new_columns=names,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise FileRejected(f"the file is not valid CSV: {str(exc).splitlines()[0]}") from None
+    if frame.width != len(names):
+        raise FileRejected("rows have more or fewer fields than the header")
+    # Spreadsheet row numbering: the header is row 1, the first data row is row 2.
+    frame = frame.with_row_index(ROW_NUMBER, offset=2)
+    return ReadResult(frame, "csv", encoding)
+
+
+def _to_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Cast typed Parquet columns to text the validator parses like CSV text.
+
+    Time-zone-aware datetimes keep their offset (as +00:00) so they are not taken for local time;
+    naive ones stay naive (local time of the center, per the contract).
+    """
+    exprs = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.Datetime):
+            if dtype.time_zone:
+                col = col.dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S%.f+00:00")
+            else:
+                col = col.dt.strftime("%Y-%m-%d %H:%M:%S%.f")
+        elif dtype == pl.Date:
+            col = col.dt.strftime("%Y-%m-%d")
+        elif dtype == pl.Boolean:
+            col = col.cast(pl.String).str.to_lowercase()
+        elif dtype.is_float():
+            # 12.0 from a float column is the integer 12, not a decimal the int parser rejects.
+            col = (
+                pl.when(col == col.round(0))
+                .then(col.cast(pl.Int64, strict=False).cast(pl.String))
+                .otherwise(col.cast(pl.String))
+            )
+        elif dtype != pl.String:
+            col = col.cast(pl.String)
+        exprs.append(col.alias(name))
+    return frame.select(exprs)
+
+
+def read_parquet(data: bytes) -> ReadResult:
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
+    except Exception as exc:
+        raise FileRejected(f"the file is not a readable Parquet file ({type(exc).__name__})") from None
+    _check_header(frame.columns)
+    frame = _to_text(frame).with_row_index(ROW_NUMBER, offset=1)
+    return ReadResult(frame, "parquet")
+
+
+def read_xlsx(data: bytes) -> ReadResult:
+    try:
+        frame = pl.read_excel(io.BytesIO(data), sheet_id=1, infer_schema_length=0)
+    except Exception as exc:
+        raise FileRejected(
+            f"the file is not a readable XLSX workbook ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:200] if str(exc) else ''})"
+        ) from None
+    _check_header(frame.columns)
+    frame = frame.with_row_index(ROW_NUMBER, offset=2)
+    return ReadResult(frame, "xlsx", notes=["first sheet read"])
+
+
+def read_file(path: Path, data: bytes | None = None) -> ReadResult:
+    suffix = path.suffix.lower()
+    kind = SUPPORTED_SUFFIXES.get(suffix)
+    if kind is None:
+        raise FileRejected(
+            f"files ending in {suffix or '(no extension)'!r} are not supported; "
+            "land CSV, Parquet or XLSX files"
+        )
+    if data is None:
+        data = path.read_bytes()
+    if not data:
+        raise FileRejected("the file is empty")
+    reader = {"csv": read_csv, "parquet": read_parquet, "xlsx": read_xlsx}[kind]
+    return reader(data)

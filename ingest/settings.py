@@ -1,0 +1,59 @@
+"""One environment variable per setting, shared by every tool (loader, dbt, Dagster, dashboards).
+
+Settings are read when a function asks for them, never at import time, so tests and tools can
+point the same code at another warehouse by changing the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+
+DEFAULTS = {
+    "DUCKDB_DATABASE": "data/warehouse.duckdb",
+    "LANDING_DIR": "data/landing",
+    "CENTER_TIMEZONE": "Asia/Shanghai",
+    # Published on purpose so the demo is reproducible. NOT for production: set your own secret.
+    "CALLER_KEY_SECRET": "demo-secret-not-for-production",
+}
+
+
+class SettingsError(ValueError):
+    """A setting has a value the tools cannot use."""
+
+
+def _get(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or DEFAULTS[name]
+
+
+def warehouse_path() -> Path:
+    return Path(_get("DUCKDB_DATABASE")).expanduser()
+
+
+def landing_dir() -> Path:
+    return Path(_get("LANDING_DIR")).expanduser()
+
+
+def center_timezone() -> str:
+    name = _get("CENTER_TIMEZONE")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(
+            f"CENTER_TIMEZONE={name!r} is not a known time zone (use e.g. Asia/Shanghai)"
+        ) from exc
+    return name
+
+
+def caller_key_secret() -> bytes:
+    return _get("CALLER_KEY_SECRET").encode("utf-8")
+
+
+def using_demo_secret() -> bool:
+    return _get("CALLER_KEY_SECRET") == DEFAULTS["CALLER_KEY_SECRET"]

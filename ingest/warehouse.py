@@ -1,0 +1,236 @@
+"""The raw schema of the DuckDB warehouse and how accepted and rejected rows are written to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ingest.contracts import CONTRACTS, Contract
+
+RAW_TABLES = {
+    "calls": "raw.calls",
+    "tickets": "raw.ticket_history",  # raw.tickets is derived: the newest state per ticket
+    "surveys": "raw.surveys",
+    "qa": "raw.qa_evaluations",
+    "agents": "raw.agent_history",  # raw.agents is derived: the newest file's row per agent
+}
+_SQL_TYPES = {
+    "text": "varchar",
+    "int": "bigint",
+    "decimal": "decimal(18, 4)",
+    "timestamp": "timestamp",  # UTC, naive: see docs/data-contracts.md
+    "date": "date",
+    "bool": "boolean",
+    "district": "varchar",
+    "reason": "varchar",
+}
+LINEAGE = "_file_id bigint not null, _row_number bigint not null, _loaded_at timestamp not null"
+
+
+def _columns_ddl(contract: Contract) -> str:
+    parts = []
+    for col in contract.columns:
+        if col.kind == "phone":
+            parts += ["caller_key varchar", "caller_number_masked varchar"]
+        else:
+            parts.append(f"{col.name} {_SQL_TYPES[col.kind]}")
+    return ", ".join(parts)
+
+
+def content_columns(source: str) -> list[str]:
+    names: list[str] = []
+    for col in CONTRACTS[source].columns:
+        names += ["caller_key", "caller_number_masked"] if col.kind == "phone" else [col.name]
+    return names
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists raw")
+    con.execute("create sequence if not exists raw.file_id_seq start 1")
+    con.execute(
+        """
+        create table if not exists raw.loaded_files (
+            file_id bigint primary key,
+            source varchar not null,
+            file_path varchar not null,       -- relative to LANDING_DIR
+            content_sha256 varchar not null,
+            size_bytes bigint,
+            file_format varchar,
+            encoding varchar,
+            layout varchar,                   -- 'canonical' or the vendor mapping's name
+            status varchar not null,          -- loaded | failed
+            rows_read bigint not null,
+            rows_accepted bigint not null,    -- rows_read = rows_accepted + rows_rejected
+            rows_rejected bigint not null,
+            rows_duplicate bigint not null,   -- accepted rows already loaded from an earlier file
+            message varchar,
+            loaded_at timestamp not null
+        )
+        """
+    )
+    con.execute(
+        """
+        create table if not exists raw.rejected_rows (
+            file_id bigint not null,
+            source varchar not null,
+            file_path varchar not null,
+            row_number bigint not null,       -- as a spreadsheet shows it (header = row 1)
+            rule varchar not null,            -- the first rule the row broke
+            rules varchar not null,           -- every rule it broke, comma-separated
+            column_name varchar,
+            message varchar,
+            raw_values json,                  -- the row as landed, caller numbers masked
+            rejected_at timestamp not null
+        )
+        """
+    )
+    for source, table in RAW_TABLES.items():
+        con.execute(f"create table if not exists {table} ({_columns_ddl(CONTRACTS[source])}, {LINEAGE})")
+    con.execute(f"create table if not exists raw.tickets ({_columns_ddl(CONTRACTS['tickets'])}, {LINEAGE})")
+    con.execute(f"create table if not exists raw.agents ({_columns_ddl(CONTRACTS['agents'])}, {LINEAGE})")
+
+
+def find_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
+    rows = con.execute(
+        "select file_id, file_path, status from raw.loaded_files where content_sha256 = ? "
+        "order by file_id desc limit 1",
+        [sha256],
+    ).fetchall()
+    return rows[0] if rows else None
+
+
+def next_file_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select nextval('raw.file_id_seq')").fetchall()[0][0]
+
+
+def split_against_loaded(
+    con: duckdb.DuckDBPyConnection, source: str, incoming: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """For append-only sources, compare rows with those already loaded from earlier files.
+
+    Returns (new rows, conflicting rows, count of identical duplicates). An identical row landed
+    again (a re-export) is counted once; a row whose key is loaded with other values is a conflict
+    and is rejected so that a person decides which version is right.
+    """
+    if source in ("tickets", "agents") or incoming.is_empty():
+        return incoming, incoming.clear(), 0
+    key = CONTRACTS[source].key
+    table = RAW_TABLES[source]
+    same = " and ".join(f"i.{c} is not distinct from e.{c}" for c in content_columns(source))
+    on = " and ".join(f"i.{c} = e.{c}" for c in key)
+    con.register("_incoming", incoming)
+    try:
+        status = con.sql(
+            f"""
+            select i._row_number,
+                   case when e.{key[0]} is null then 'new'
+                        when {same} then 'duplicate' else 'conflict' end as status
+            from _incoming as i
+            left join {table} as e on {on}
+            """
+        ).pl()
+    finally:
+        con.unregister("_incoming")
+    # A key loaded several times before would give several rows: any conflict wins.
+    status = status.group_by("_row_number").agg(
+        pl.when((pl.col("status") == "conflict").any())
+        .then(pl.lit("conflict"))
+        .otherwise(pl.col("status").first())
+        .alias("status")
+    )
+    joined = incoming.join(status, on="_row_number", how="left")
+    new = joined.filter(pl.col("status") == "new").drop("status")
+    conflicts = joined.filter(pl.col("status") == "conflict").drop("status")
+    duplicates = joined.filter(pl.col("status") == "duplicate").height
+    return new, conflicts, duplicates
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, source: str, rows: pl.DataFrame, file_id: int) -> None:
+    if rows.is_empty():
+        return
+    table = RAW_TABLES[source]
+    frame = rows.with_columns(pl.lit(file_id, pl.Int64).alias("_file_id"))
+    con.register("_rows", frame)
+    try:
+        con.execute(
+            f"insert into {table} by name select *, current_timestamp::timestamp as _loaded_at from _rows"
+        )
+    finally:
+        con.unregister("_rows")
+    if source == "tickets":
+        _refresh_latest(
+            con,
+            "raw.tickets",
+            "raw.ticket_history",
+            "ticket_id",
+            frame,
+            "greatest(created_at, coalesce(resolved_at, created_at), "
+            "coalesce(closed_at, created_at), coalesce(callback_at, created_at)) desc, ",
+        )
+    elif source == "agents":
+        _refresh_latest(con, "raw.agents", "raw.agent_history", "agent_id", frame, "")
+
+
+def _refresh_latest(con, table: str, history: str, key: str, frame: pl.DataFrame, order: str) -> None:
+    """Newest state per key: by the latest of its timestamps (tickets), then file order."""
+    con.register("_keys", frame.select(key).unique())
+    try:
+        con.execute(f"delete from {table} where {key} in (select {key} from _keys)")
+        con.execute(
+            f"""
+            insert into {table}
+            select * exclude (_rank) from (
+                select *, row_number() over (
+                    partition by {key} order by {order}_file_id desc, _row_number desc
+                ) as _rank
+                from {history}
+                where {key} in (select {key} from _keys)
+            ) where _rank = 1
+            """
+        )
+    finally:
+        con.unregister("_keys")
+
+
+def insert_rejected(
+    con: duckdb.DuckDBPyConnection, source: str, file_id: int, file_path: str, rejected: pl.DataFrame
+) -> None:
+    if rejected.is_empty():
+        return
+    frame = rejected.select(
+        pl.lit(file_id, pl.Int64).alias("file_id"),
+        pl.lit(source).alias("source"),
+        pl.lit(file_path).alias("file_path"),
+        pl.col("_row_number").cast(pl.Int64).alias("row_number"),
+        "rule",
+        "rules",
+        "column_name",
+        "message",
+        "raw_values",
+    )
+    con.register("_rejected", frame)
+    try:
+        con.execute(
+            "insert into raw.rejected_rows by name "
+            "select *, current_timestamp::timestamp as rejected_at from _rejected"
+        )
+    finally:
+        con.unregister("_rejected")
+
+
+def record_file(con: duckdb.DuckDBPyConnection, **values) -> None:
+    columns = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    con.execute(
+        f"insert into raw.loaded_files ({columns}, loaded_at) values ({marks}, current_timestamp::timestamp)",
+        list(values.values()),
+    )

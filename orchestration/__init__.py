@@ -1,0 +1,1 @@
+"""Dagster definitions for the daily refresh (see the refresh issue)."""

@@ -1,0 +1,60 @@
+"""Speed figures (`make bench`): printed, never asserted.
+
+Targets (2 cores): the generator writes 1 million calls in under 30 s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from ingest import demo
+from ingest.loader import load_landing
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_generator(calls_per_day: int, days: int, folder: Path) -> None:
+    config = demo.DemoConfig(days=days, calls_per_day=calls_per_day, end=dt.date(2026, 11, 22))
+    started = time.perf_counter()
+    tables = demo.generate(config, "Asia/Shanghai", progress=lambda _m: None)
+    generated = time.perf_counter() - started
+    written = demo.write_landing(tables, folder, "csv", "canonical", progress=lambda _m: None)
+    total = time.perf_counter() - started
+    calls = tables["calls"]["call_id"].n_unique()
+    print(
+        f"generator: {calls:,} calls ({written['calls']:,} segments) over {days} days: "
+        f"{generated:.1f} s to generate, {total:.1f} s with CSV files "
+        f"({calls / total:,.0f} calls/s; target 1,000,000 in < 30 s); peak RSS {_peak_mb():,.0f} MB"
+    )
+
+
+def bench_load(folder: Path, database: Path) -> None:
+    started = time.perf_counter()
+    report = load_landing(folder, database, tz="Asia/Shanghai", secret=b"bench", progress=None)
+    seconds = time.perf_counter() - started
+    totals = report.totals()
+    print(
+        f"loader: {totals['files_loaded']} files, {totals['rows_read']:,} rows in {seconds:.1f} s "
+        f"({totals['rows_read'] / seconds:,.0f} rows/s); peak RSS {_peak_mb():,.0f} MB"
+    )
+    started = time.perf_counter()
+    load_landing(folder, database, tz="Asia/Shanghai", secret=b"bench", progress=None)
+    print(f"loader, same folder again (nothing new): {time.perf_counter() - started:.2f} s")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        bench_generator(calls_per_day=11_500, days=90, folder=root / "million")
+        bench_generator(calls_per_day=5_000, days=90, folder=root / "demo")
+        bench_load(root / "demo", root / "w.duckdb")
+
+
+if __name__ == "__main__":
+    main()

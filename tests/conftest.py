@@ -1,0 +1,54 @@
+"""Shared fixtures: a landing folder and a real DuckDB warehouse in a temporary directory."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.loader import LoadReport, load_landing
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SECRET = b"test-secret"
+TZ = "Asia/Shanghai"
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse.duckdb"
+
+
+def place(landing: Path, source: str, fixture: Path | str, name: str | None = None) -> Path:
+    """Copy a fixture into landing/<source>/ (under `name` if given)."""
+    src = FIXTURES / fixture if isinstance(fixture, str) else fixture
+    target = landing / source / (name or src.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, target)
+    return target
+
+
+@pytest.fixture
+def load(landing: Path, warehouse: Path) -> Callable[..., LoadReport]:
+    def _load(tz: str = TZ, secret: bytes = SECRET) -> LoadReport:
+        return load_landing(landing, warehouse, tz=tz, secret=secret, progress=None)
+
+    return _load
+
+
+@pytest.fixture
+def query(warehouse: Path) -> Callable[..., list[tuple]]:
+    def _query(sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    return _query

@@ -1,0 +1,147 @@
+"""Loading twice changes nothing; re-exports are de-duplicated or reported; tickets keep history;
+no caller number reaches the warehouse in clear."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ingest.pii import caller_key, digits_of, mask_digits, redact_text
+from tests.conftest import FIXTURES, SECRET, place
+
+SOURCES = ["calls", "tickets", "surveys", "qa", "agents"]
+TABLES = ["raw.calls", "raw.tickets", "raw.ticket_history", "raw.surveys", "raw.qa_evaluations",
+          "raw.agents", "raw.agent_history", "raw.rejected_rows", "raw.loaded_files"]  # fmt: skip
+
+
+def _counts(query) -> dict[str, int]:
+    return {t: query(f"select count(*) from {t}")[0][0] for t in TABLES}
+
+
+def test_loading_the_same_folder_twice_changes_nothing(landing, load, query):
+    for source in SOURCES:
+        place(landing, source, f"valid/{source}.csv")
+        place(landing, source, f"invalid/{source}.csv", f"bad_{source}.csv")
+    load()
+    first = _counts(query)
+    report = load()
+    assert _counts(query) == first
+    assert {f.status for f in report.files} == {"skipped"}
+
+
+def test_same_content_under_another_name_is_not_loaded_again(landing, load, query):
+    place(landing, "calls", "valid/calls.csv")
+    load()
+    place(landing, "calls", "valid/calls.csv", "calls_copy.csv")
+    report = load()
+    (copy,) = [f for f in report.files if f.path == "calls/calls_copy.csv"]
+    assert copy.status == "skipped" and "same content as calls/calls.csv" in copy.message
+    assert query("select count(*) from raw.calls") == [(11,)]
+
+
+def test_reexport_identical_rows_counted_once_conflicts_rejected(landing, load, query):
+    place(landing, "calls", "valid/calls.csv")
+    load()
+    text = (FIXTURES / "valid" / "calls.csv").read_text(encoding="utf-8").splitlines()
+    # A re-export: V001 identical, V002 with another end time (a conflict), one new call.
+    v002 = text[2].replace("2024-03-01T09:00:19+08:00", "2024-03-01T09:00:29+08:00")
+    new = text[1].replace("V001", "V099")
+    (landing / "calls" / "reexport.csv").write_text(
+        "\n".join([text[0], text[1], v002, new]) + "\n", encoding="utf-8"
+    )
+    report = load()
+    (result,) = [f for f in report.files if f.path == "calls/reexport.csv"]
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected, result.rows_duplicate) == (
+        3,
+        2,
+        1,
+        1,
+    )
+    assert query("select count(*) from raw.calls") == [(12,)]
+    assert query("select row_number, rule from raw.rejected_rows") == [(3, "conflicts_with_loaded_row")]
+
+
+def test_tickets_newest_state_wins_and_history_is_kept(landing, load, query):
+    place(landing, "tickets", "valid/tickets.csv")
+    load()
+    # TV001 appears twice in the file: created only, then resolved + closed + called back.
+    assert query("select resolved_at, callback_result from raw.tickets where ticket_id = 'TV001'") == [
+        (dt.datetime(2024, 3, 1, 12, 0), "satisfied")
+    ]
+    assert query("select count(*) from raw.ticket_history where ticket_id = 'TV001'") == [(2,)]
+    # A later export with an older state (no resolution yet) does not roll the ticket back.
+    (landing / "tickets" / "late.csv").write_text(
+        "ticket_id,ticket_type,district,created_at\nTV001,repair,shiqu,2024-03-01 08:36:00\n",
+        encoding="utf-8",
+    )
+    load()
+    assert query("select callback_result from raw.tickets where ticket_id = 'TV001'") == [("satisfied",)]
+    assert query("select count(*) from raw.tickets") == [(4,)]
+
+
+def test_roster_newest_file_wins(landing, load, query):
+    place(landing, "agents", "valid/agents.csv", "roster_1.csv")
+    load()
+    (landing / "agents" / "roster_2.csv").write_text(
+        "agent_id,agent_name,team,role\n1002,李强,Team 3,agent\n", encoding="utf-8"
+    )
+    load()
+    assert query("select team from raw.agents where agent_id = '1002'") == [("Team 3",)]
+    assert query("select count(*) from raw.agents") == [(7,)]
+
+
+def test_caller_numbers_become_keys_and_masks():
+    assert mask_digits("13812345678") == "138****5678"
+    assert digits_of("anonymous") is None and digits_of("") is None and digits_of(None) is None
+    assert digits_of("+86 138-1234-5678") == digits_of("13812345678") == "13812345678"
+    assert caller_key("13812345678", b"a") != caller_key("13812345678", b"b")
+    assert len(caller_key("13812345678", b"a")) == 64
+    assert redact_text("请回电 13812345678，谢谢") == "请回电 138****5678，谢谢"
+    assert redact_text("订单号 12345") == "订单号 12345"
+
+
+def test_same_caller_same_key_anonymous_no_key(landing, load, query):
+    place(landing, "calls", "valid/calls.csv")
+    load()
+    keys = dict(query("select call_id, caller_key from raw.calls where segment = 1"))
+    assert keys["V003"] is None and keys["V004"] is None  # 'anonymous' and empty
+    assert keys["V001"] == caller_key("13812345678", SECRET)
+    assert keys["V006"] == caller_key("13900002222", SECRET)  # +86 prefix and spaces folded
+
+
+def test_no_caller_number_in_clear_anywhere_in_the_file(landing, load, warehouse):
+    for source in SOURCES:
+        place(landing, source, f"valid/{source}.csv")
+        place(landing, source, f"invalid/{source}.csv", f"bad_{source}.csv")
+    load()
+    numbers = set()
+    for folder in ("valid", "invalid"):
+        for path in (FIXTURES / folder).glob("*.csv"):
+            numbers |= set(re.findall(rb"1[3-9]\d{9}|025-?\d{8}", path.read_bytes()))
+    assert numbers, "the fixtures should contain caller numbers"
+    data = warehouse.read_bytes()
+    digits_only = {re.sub(rb"\D", b"", n) for n in numbers}
+    leaked = [n for n in numbers | digits_only if n in data]
+    assert leaked == []
+
+
+def test_no_caller_number_in_any_text_column(landing, load, query):
+    """The byte scan above can miss compressed strings; this one reads every text column."""
+    for source in SOURCES:
+        place(landing, source, f"valid/{source}.csv")
+        place(landing, source, f"invalid/{source}.csv", f"bad_{source}.csv")
+    load()
+    columns = query(
+        "select table_schema || '.' || table_name, column_name from information_schema.columns "
+        "where data_type in ('VARCHAR', 'JSON')"
+    )
+    assert len(columns) > 40
+    needles = ["13812345678", "13900002222", "52345678", "13700007777"]
+    for table, column in columns:
+        for needle in needles:
+            hits = query(
+                f'select count(*) from {table} where cast("{column}" as varchar) like ?', [f"%{needle}%"]
+            )
+            assert hits == [(0,)], f"{needle} in {table}.{column}"
+    # ...and the masked form is there, so the scan reads real data.
+    assert query("select count(*) > 0 from raw.calls where caller_number_masked = '138****5678'") == [(True,)]
