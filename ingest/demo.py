@@ -625,7 +625,8 @@ def _tickets_surveys_qa(
         schema_overrides={"comment": pl.String},
     )
     surveys = (
-        pl.concat([surveys_ivr, surveys_sms.filter(pl.col("sent_at") < export_end)], how="vertical_relaxed")
+        pl.concat([surveys_ivr, surveys_sms], how="vertical_relaxed")
+        .filter(pl.col("sent_at") < export_end)
         .with_columns(pl.col("responded_at").cast(pl.Datetime("us")))
         .with_columns(
             pl.when(pl.col("responded_at") < export_end).then(pl.col("responded_at")).alias("responded_at")
