@@ -1,0 +1,63 @@
+-- One row per call segment with its queue-level outcome, wait and handling times
+-- (docs/metrics.md: "Outcomes of an offered call").
+with
+
+segments as (
+
+    select * from {{ ref('stg_raw__call_segments') }}
+
+),
+
+timed as (
+
+    select
+        *,
+        queued_at is not null as is_offered,
+        answered_at is not null as is_answered,
+        coalesce(queued_at_local, started_at_local) as attributed_at_local,
+
+        -- A segment's wait ends when it is answered, or when it leaves the queue unanswered.
+        case
+            when answered_at is not null then {{ seconds_between('queued_at', 'answered_at') }}
+            when queued_at is not null then {{ seconds_between('queued_at', 'ended_at') }}
+        end as wait_seconds,
+
+        case
+            when answered_at is not null
+                then {{ seconds_between('answered_at', 'ended_at') }} - hold_seconds
+        end as talk_seconds,
+
+        -- Unknown ACW (no wrapup_ended_at) is NULL here, never 0.
+        case
+            when answered_at is not null and wrapup_ended_at is not null
+                then {{ seconds_between('ended_at', 'wrapup_ended_at') }}
+        end as acw_seconds
+
+    from segments
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when not is_offered then 'not_offered'
+            when is_answered then 'answered'
+            else {{ exit_outcome('end_reason', 'wait_seconds') }}
+        end as outcome,
+        case when is_answered then hold_seconds end as answered_hold_seconds,
+        case
+            when is_answered then talk_seconds + hold_seconds + coalesce(acw_seconds, 0)
+        end as handle_seconds,
+        is_answered and acw_seconds is not null as is_acw_known,
+        is_answered and wait_seconds <= {{ var('service_level_seconds') }} as is_answered_within_sl,
+        cast(attributed_at_local as date) as segment_date,
+        {{ interval_start('attributed_at_local', 15) }} as interval_15_start,
+        {{ interval_start('attributed_at_local', 30) }} as interval_30_start
+
+    from timed
+
+)
+
+select * from classified

@@ -1,0 +1,42 @@
+-- One row per agent and month with answered calls: the same figures as rpt_agent_daily over the
+-- month, days over the phone-time cap, and rankings with the change since the previous month.
+with figures as (
+    {{ agent_period_figures(as_month) }}
+)
+
+select
+    agent_id,
+    agent_name,
+    team,
+    role,
+    period_start as month_start,
+    days_worked,
+    answered,
+    talk_seconds,
+    hold_seconds,
+    acw_seconds,
+    acw_known_segments,
+    handle_seconds,
+    aht_seconds,
+    acw_seconds_mean,
+    transfers_out,
+    transfer_rate,
+    fcr_eligible,
+    fcr_resolved,
+    fcr_rate,
+    is_fcr_final,
+    csat_scored,
+    csat,
+    qa_evaluations,
+    qa_score,
+    qa_fatal_errors,
+    phone_orders,
+    phone_order_amount,
+    phone_hours,
+    days_over_phone_cap,
+    days_over_phone_cap > 0 as is_over_phone_cap,
+    rank_in_team,
+    rank_in_center,
+    {{ rank_change('rank_in_team', dbt.dateadd('month', -1, 'period_start')) }} as rank_in_team_change,
+    {{ rank_change('rank_in_center', dbt.dateadd('month', -1, 'period_start')) }} as rank_in_center_change
+from figures

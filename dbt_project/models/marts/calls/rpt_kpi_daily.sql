@@ -1,0 +1,66 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='call_date',
+    )
+}}
+-- One row per local date (every date from the first to the last, empty days included): the
+-- center's daily KPIs. Counts next to every rate so other formulas can be recomputed.
+with
+
+dates as (
+
+    select date_day as call_date from {{ ref('dim_dates') }}
+    where {{ reprocess_window('date_day') }}
+
+),
+
+calls as (
+
+    select
+        call_date,
+        {{ kpi_counts() }}
+    from {{ ref('fct_calls') }}
+    where {{ reprocess_window('call_date') }}
+    group by call_date
+
+),
+
+surveys as (
+
+    select
+        sent_date as call_date,
+        {{ survey_counts() }}
+    from {{ ref('fct_survey_responses') }}
+    group by sent_date
+
+),
+
+counts as (
+
+    select
+        dates.call_date,
+        {% for column in kpi_count_columns() %}
+            coalesce(calls.{{ column }}, 0) as {{ column }},
+        {% endfor %}
+        calls.answered_wait_seconds,
+        calls.talk_seconds,
+        calls.hold_seconds,
+        calls.acw_seconds_total,
+        calls.handle_seconds,
+        coalesce(surveys.surveys_sent, 0) as surveys_sent,
+        coalesce(surveys.survey_responses, 0) as survey_responses,
+        coalesce(surveys.csat_scored, 0) as csat_scored,
+        coalesce(surveys.csat_satisfied, 0) as csat_satisfied
+    from dates
+    left join calls on dates.call_date = calls.call_date
+    left join surveys on dates.call_date = surveys.call_date
+
+)
+
+select
+    *,
+    {{ kpi_rates() }},
+    {{ survey_rates() }}
+from counts
