@@ -90,11 +90,11 @@ orders as (
 
     select
         agent_id,
-        {{ period_expr('created_date') }} as period_start,
+        {{ period_expr('call_date') }} as period_start,
         count(*) as phone_orders,
         sum(order_amount) as phone_order_amount
     from {{ ref('fct_tickets') }}
-    where ticket_type = 'order' and agent_id is not null
+    where ticket_type = 'order' and agent_id is not null and call_date is not null
     group by 1, 2
 
 ),

@@ -19,11 +19,11 @@
         components.metric,
         metrics.value as metric_value,
         components.points as component_points,
-        rank() over (
+        case when metrics.value is not null then rank() over (
             partition by metrics.month_start, components.component_code
             order by case when components.higher_is_better then metrics.value else -metrics.value end desc nulls last
-        ) as component_rank,
-        count(*) over (partition by metrics.month_start, components.component_code) as peer_group_size
+        ) end as component_rank,
+        count(metrics.value) over (partition by metrics.month_start, components.component_code) as peer_group_size
     from {{ metrics_relation }} as metrics
     inner join {{ ref('appraisal_components') }} as components
         on components.peer_group = '{{ peer_group }}' and components.metric = metrics.metric
@@ -31,6 +31,7 @@
 
 {% macro tier_of(rank_column, size_column) -%}
     case
+        when {{ rank_column }} is null then null
         when ({{ rank_column }} - 1) * 8 < {{ size_column }} then 'A'
         when ({{ rank_column }} - 1) * 8 < 3 * {{ size_column }} then 'B'
         when ({{ rank_column }} - 1) * 8 < 5 * {{ size_column }} then 'C'
@@ -40,7 +41,7 @@
 {%- endmacro %}
 
 {% macro tier_factor(tier_column) -%}
-    case {{ tier_column }} when 'A' then 1.0 when 'B' then 0.8 when 'C' then 0.6 when 'D' then 0.4 else 0.2 end
+    case {{ tier_column }} when 'A' then 1.0 when 'B' then 0.8 when 'C' then 0.6 when 'D' then 0.4 when 'E' then 0.2 end
 {%- endmacro %}
 
 {% macro dynamic_points(places_gained) -%}
@@ -70,7 +71,7 @@
     earned as (
         select
             *,
-            component_points * {{ tier_factor('tier') }} as points_earned
+            coalesce(component_points * {{ tier_factor('tier') }}, 0) as points_earned
         from tiered
     ),
 

@@ -27,7 +27,7 @@ as_of as (
 
 agents as (
 
-    select call_id, agent_id from {{ ref('int_calls_collapsed') }}
+    select call_id, agent_id, call_date from {{ ref('int_calls_collapsed') }}
 
 ),
 
@@ -42,6 +42,7 @@ with_target as (
         tickets.department,
         tickets.call_id,
         agents.agent_id,
+        agents.call_date,
         tickets.caller_key,
         tickets.created_at,
         tickets.resolved_at,
