@@ -46,12 +46,12 @@ test: install  ## run the whole test suite
 lint: install  ## ruff (check + format check) and sqlfluff on the dbt models
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
+	DUCKDB_DATABASE=:memory: $(RUN) sqlfluff lint dbt_project/models dbt_project/tests
 
 format: install  ## apply ruff format and sqlfluff fixes
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
-	$(RUN) sqlfluff fix dbt_project/models
+	DUCKDB_DATABASE=:memory: $(RUN) sqlfluff fix dbt_project/models
 
 bench: install  ## print speed figures (generator, load); never asserted in tests
 	$(RUN) python -m tests.bench

@@ -38,6 +38,10 @@ from tests.dbt_helpers import connect, run_dbt
 pytestmark = pytest.mark.slow
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "metrics"
 MAR = {d: dt.date(2024, 3, d) for d in range(1, 10)}
+RATES = (
+    "connect_rate", "abandon_rate", "service_level", "asa_seconds", "aht_seconds", "fcr_rate",
+    "repeat_call_rate", "csat", "survey_participation_rate", "is_fcr_final",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -163,8 +167,7 @@ def test_kpi_daily_other_days_and_empty_days(q):
     for empty in (3, 5, 6, 7, 8):
         row = rows[MAR[empty]]
         assert (row["inbound"], row["offered"], row["answered"]) == (0, 0, 0)
-        for rate in ("connect_rate", "abandon_rate", "service_level", "asa_seconds", "aht_seconds",
-                     "fcr_rate", "repeat_call_rate", "csat", "survey_participation_rate", "is_fcr_final"):  # fmt: skip
+        for rate in RATES:
             assert row[rate] is None, (empty, rate)
     fourth = rows[MAR[4]]
     assert (fourth["repeat_calls"], fourth["repeat_call_rate"], fourth["fcr_rate"]) == (1, 1.0, 1.0)
@@ -314,9 +317,8 @@ def test_satisfaction(q):
         rows["all"]["survey_participation_rate"],
         rows["all"]["nps"],
     ) == pytest.approx((2 / 3, 4 / 5, 100.0))
-    assert (rows["ivr"]["csat"], rows["ivr"]["survey_participation_rate"], rows["ivr"]["mean_csat_score"]) == (
-        0.5, 0.75, 4.0,
-    )  # fmt: skip
+    ivr = rows["ivr"]
+    assert (ivr["csat"], ivr["survey_participation_rate"], ivr["mean_csat_score"]) == (0.5, 0.75, 4.0)
 
 
 def test_qa_sample_is_reproducible_and_capped(q, warehouse):

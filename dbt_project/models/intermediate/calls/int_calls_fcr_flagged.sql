@@ -37,9 +37,11 @@ repeat_pairs as (
     where
         answered.is_answered
         and answered.caller_key is not null
-        {% if var('fcr_same_reason_only') %}
-            and answered.reason_category = later.reason_category
-        {% endif %}
+        -- var fcr_same_reason_only: only a later call of the same reason category is a repeat.
+        and (
+            not {{ 'true' if var('fcr_same_reason_only') else 'false' }}
+            or answered.reason_category = later.reason_category
+        )
 
 ),
 

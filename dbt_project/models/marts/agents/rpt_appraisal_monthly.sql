@@ -12,7 +12,11 @@ monthly as (
 agent_metrics as (
 
     {% for metric in ['answered', 'qa_score', 'phone_orders', 'csat'] %}
-        select month_start, agent_id, '{{ metric }}' as metric, cast({{ metric }} as double) as value
+        select
+            month_start,
+            agent_id,
+            '{{ metric }}' as metric,
+            cast({{ metric }} as double) as value
         from monthly
         where role = 'agent'
         {% if not loop.last %}union all{% endif %}
@@ -30,7 +34,11 @@ agent_scores as (
 
 agent_totals as (
 
-    select distinct month_start, agent_id, total_points from agent_scores
+    select distinct
+        month_start,
+        agent_id,
+        total_points
+    from agent_scores
 
 ),
 
@@ -54,7 +62,11 @@ teams as (
 leader_metrics as (
 
     {% for metric in ['avg_answered_per_agent', 'qa_score', 'phone_orders', 'team_appraisal_avg'] %}
-        select teams.month_start, leaders.agent_id, '{{ metric }}' as metric, teams.{{ metric }} as value
+        select
+            teams.month_start,
+            leaders.agent_id,
+            '{{ metric }}' as metric,
+            teams.{{ metric }} as value
         from teams
         inner join {{ ref('dim_agents') }} as leaders
             on teams.team = leaders.team and leaders.role = 'team_leader'

@@ -19,7 +19,8 @@ queues as (
 
     select queue from {{ ref('dim_queues') }}
     union
-    select distinct queue from segments where queue is not null
+    select distinct queue from segments
+    where queue is not null
 
 ),
 
@@ -28,11 +29,16 @@ grid as (
     select
         dates.date_day as call_date,
         lengths.interval_minutes,
-        {{ dbt.dateadd('minute', 'slots.slot * lengths.interval_minutes', 'cast(dates.date_day as timestamp)') }}
-            as interval_start,
+        {{ dbt.dateadd(
+            'minute', 'slots.slot * lengths.interval_minutes', 'cast(dates.date_day as timestamp)'
+        ) }} as interval_start,
         queues.queue
     from {{ ref('dim_dates') }} as dates
-    cross join (select 15 as interval_minutes union all select 30) as lengths
+    cross join (
+        select 15 as interval_minutes
+        union all
+        select 30
+    ) as lengths
     cross join slots
     cross join queues
     where slots.slot * lengths.interval_minutes < 1440

@@ -24,7 +24,7 @@ periods as (
             select
                 '{{ period_type }}' as period_type,
                 {{ expr }} as period_start,
-                {{ district_expr }} as district,
+                {{ district_expr }} as district,  -- noqa: AL09
                 reason_code,
                 is_fcr_final
             from unresolved
@@ -65,7 +65,7 @@ ranked as (
         *,
         row_number() over (
             partition by period_type, period_start, district
-            order by repeat_calls desc, reason_code
+            order by repeat_calls desc, reason_code asc
         ) as reason_rank
     from totals
     -- A call without a reason code counts in the share's denominator but cannot be ranked.

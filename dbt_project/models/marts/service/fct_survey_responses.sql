@@ -10,13 +10,22 @@ surveys as (
 
 calls as (
 
-    select call_id, district, agent_id, call_date from {{ ref('int_calls_collapsed') }}
+    select
+        call_id,
+        district,
+        agent_id,
+        call_date
+    from {{ ref('int_calls_collapsed') }}
 
 ),
 
 tickets as (
 
-    select ticket_id, call_id, district from {{ ref('stg_raw__tickets') }}
+    select
+        ticket_id,
+        call_id,
+        district
+    from {{ ref('stg_raw__tickets') }}
 
 ),
 

@@ -27,7 +27,11 @@ as_of as (
 
 agents as (
 
-    select call_id, agent_id, call_date from {{ ref('int_calls_collapsed') }}
+    select
+        call_id,
+        agent_id,
+        call_date
+    from {{ ref('int_calls_collapsed') }}
 
 ),
 
@@ -52,8 +56,9 @@ with_target as (
         tickets.callback_result,
         tickets.order_amount,
         coalesce(by_severity.target_hours, any_severity.target_hours) as target_hours,
-        case when tickets.resolved_at is not null
-            then {{ seconds_between('tickets.created_at', 'tickets.resolved_at') }} / 3600.0
+        case
+            when tickets.resolved_at is not null
+                then {{ seconds_between('tickets.created_at', 'tickets.resolved_at') }} / 3600.0
         end as hours_to_resolve,
         {{ seconds_between('tickets.created_at', 'as_of.as_of_at') }} / 3600.0 as hours_open_as_of,
         as_of.as_of_at

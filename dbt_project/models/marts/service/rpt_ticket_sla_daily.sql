@@ -27,7 +27,8 @@ grouped as (
         percentile_cont(0.9) within group (order by hours_to_resolve) as p90_hours_to_resolve,
         count(case when is_callback_expected and is_resolved then 1 end) as callbacks_expected,
         count(case when is_callback_expected and callback_at is not null then 1 end) as callbacks_made,
-        count(case when is_callback_expected and callback_result = 'satisfied' then 1 end) as callback_satisfied,
+        count(case when is_callback_expected and callback_result = 'satisfied' then 1 end)
+            as callback_satisfied,
         count(case when is_callback_expected and callback_result = 'unsatisfied' then 1 end)
             as callback_unsatisfied,
         count(case when is_callback_expected and callback_result = 'unreachable' then 1 end)
