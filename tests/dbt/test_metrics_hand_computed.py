@@ -326,3 +326,27 @@ def test_qa_sample_is_reproducible_and_capped(q, warehouse):
     # Fewer than 7 answered calls in March: every one of them is sampled.
     assert rows == [{"agent_id": "1001", "n": 3}, {"agent_id": "1002", "n": 3}, {"agent_id": "1003", "n": 2},
                     {"agent_id": "1004", "n": 3}]  # fmt: skip
+
+
+def test_every_mart_column_is_documented(q):
+    """Analysts' contract: every column of every mart has a description in the model YAML."""
+    import json
+
+    manifest = json.loads(
+        (Path(__file__).resolve().parents[2] / "dbt_project" / "target" / "manifest.json").read_text()
+    )
+    documented = {
+        node["name"]: {name for name, col in node["columns"].items() if col.get("description", "").strip()}
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    }
+    actual: dict[str, set[str]] = {}
+    for row in q(
+        "select table_name, column_name from information_schema.columns where table_schema = 'marts'"
+    ):
+        actual.setdefault(row["table_name"], set()).add(row["column_name"])
+    assert set(actual) == set(documented)
+    missing = {
+        table: sorted(cols - documented[table]) for table, cols in actual.items() if cols - documented[table]
+    }
+    assert missing == {}

@@ -1,0 +1,24 @@
+-- Answered segments of answered calls in fct_calls equal the answered segments in
+-- fct_call_segments, and a call is answered exactly when one of its segments is.
+-- A row here is a call whose call-level and segment-level views disagree.
+with
+
+per_call as (
+
+    select
+        call_id,
+        count(case when is_answered then 1 end) as answered_segments
+    from {{ ref('fct_call_segments') }}
+    group by call_id
+
+)
+
+select
+    calls.call_id,
+    calls.answered_segments,
+    per_call.answered_segments as segment_count
+from {{ ref('fct_calls') }} as calls
+inner join per_call on calls.call_id = per_call.call_id
+where
+    calls.answered_segments != per_call.answered_segments
+    or calls.is_answered != (per_call.answered_segments > 0)
