@@ -18,7 +18,7 @@ DBT = $(RUN) dbt
 DEMO_DAYS ?= 90
 DEMO_CALLS_PER_DAY ?= 5000
 
-.PHONY: help install generate load seed demo test lint format bench clean
+.PHONY: help install generate load seed build refresh demo test lint format bench clean
 
 help:  ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,7 +36,12 @@ load: install  ## load new landing files into the warehouse's raw schema
 seed: install  ## load the reference seeds (districts, reasons, queues, targets, holidays)
 	$(DBT) seed --quiet
 
-demo: install generate load seed  ## install, generate the demo, load it, say what was loaded
+build: install  ## dbt build: seeds, models and tests on the warehouse
+	$(DBT) build --quiet
+
+refresh: load build  ## the daily refresh: load new landing files, then rebuild the metrics
+
+demo: install generate refresh  ## install, generate the demo, refresh, show yesterday's numbers
 	@$(RUN) python -m ingest summary
 	@echo "Analysts: open $(DUCKDB_DATABASE) read-only (see README, Querying the warehouse)."
 

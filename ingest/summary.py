@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
+
+from ingest.settings import center_timezone
 
 TABLES = [
     ("raw.calls", "call segments", "started_at"),
@@ -44,4 +48,52 @@ def print_summary(database: Path) -> int:
             print("  Rejected rows by rule:")
             for source, rule, n in rules:
                 print(f"  {n:>10,}  {source}: {rule}")
+        _print_kpis(con)
     return 0
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _print_kpis(con: duckdb.DuckDBPyConnection) -> None:
+    """The newest complete day's KPIs and district report, if the metrics have been built."""
+    built = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'rpt_kpi_daily'"
+    ).fetchall()[0][0]
+    if not built:
+        return
+    # A manager reads yesterday's numbers (center time); older data shows its newest day.
+    yesterday = dt.datetime.now(ZoneInfo(center_timezone())).date() - dt.timedelta(days=1)
+    cursor = con.execute(
+        "select * from marts.rpt_kpi_daily where offered > 0 "
+        "order by (call_date = ?) desc, call_date desc limit 1",
+        [yesterday],
+    )
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    if not rows:
+        return
+    day = dict(zip(names, rows[0], strict=True))
+    asa = "—" if day["asa_seconds"] is None else f"{day['asa_seconds']:.0f} s"
+    aht = "—" if day["aht_seconds"] is None else f"{day['aht_seconds']:.0f} s"
+    final = "" if day["is_fcr_final"] else " (provisional)"
+    print(f"\n{day['call_date']}: {day['inbound']:,} inbound 呼入, {day['offered']:,} offered 人工呼入")
+    print(
+        f"  connect rate 接通率 {_pct(day['connect_rate'])}, "
+        f"service level 服务水平 {_pct(day['service_level'])}, "
+        f"abandonment 放弃率 {_pct(day['abandon_rate'])}, ASA {asa}, AHT {aht}"
+    )
+    print(
+        f"  FCR 首次解决率 {_pct(day['fcr_rate'])}{final}, repeat calls {_pct(day['repeat_call_rate'])}, "
+        f"CSAT 满意度 {_pct(day['csat'])}"
+    )
+    districts = con.execute(
+        "select district_name_zh, district_name_en, offered, answered, connect_rate "
+        "from marts.rpt_district_daily where call_date = ? order by sort_order",
+        [day["call_date"]],
+    ).fetchall()
+    print("  district          offered  answered  connect rate")
+    for zh, en, offered, answered, rate in districts:
+        print(f"  {zh} {en:<12} {offered:>7,}  {answered:>8,}  {_pct(rate):>12}")

@@ -37,7 +37,8 @@
 {%- endmacro %}
 
 {% macro duckdb__seconds_between(start_column, end_column) -%}
-    (epoch({{ end_column }}) - epoch({{ start_column }}))
+    -- Exact microseconds: epoch() differences of doubles lose precision at this scale.
+    (date_diff('microsecond', {{ start_column }}, {{ end_column }}) / 1000000.0)
 {%- endmacro %}
 
 {% macro default__seconds_between(start_column, end_column) -%}

@@ -91,7 +91,7 @@ final as (
             when is_answered then 'answered'
             else {{ exit_outcome('last_end_reason', 'wait_seconds') }}
         end as outcome,
-        is_answered and answered_segments > 1 as is_transferred,
+        is_answered and segments > 1 as is_transferred,
         is_answered and wait_seconds <= {{ var('service_level_seconds') }} as is_answered_within_sl,
         cast(attributed_at_local as date) as call_date,
         {{ interval_start('attributed_at_local', 15) }} as interval_15_start,
