@@ -167,3 +167,30 @@ select * from ranked
 
 {% macro as_day(column) %}{{ column }}{% endmacro %}
 {% macro as_month(column) %}cast({{ dbt.date_trunc('month', column) }} as date){% endmacro %}
+
+
+{# The columns both agent reports publish, between the period and the cap / rank columns. #}
+{% macro agent_report_figures() %}
+    answered,
+    talk_seconds,
+    hold_seconds,
+    acw_seconds_total,
+    acw_known_segments,
+    handle_seconds,
+    aht_seconds,
+    acw_seconds,
+    transfers_out,
+    transfer_rate,
+    fcr_eligible,
+    fcr_resolved,
+    fcr_rate,
+    is_fcr_final,
+    csat_scored,
+    csat,
+    qa_evaluations,
+    qa_score,
+    qa_fatal_errors,
+    phone_orders,
+    phone_order_amount,
+    phone_hours
+{% endmacro %}

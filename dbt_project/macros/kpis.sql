@@ -3,17 +3,22 @@
     district) so the two can never disagree. kpi_counts() aggregates fct_calls rows; kpi_rates()
     turns the counts into rates, NULL when a denominator is empty (docs/metrics.md).
 #}
-{% macro kpi_counts() %}
-    count(*) as inbound,
-    count(case when not is_offered then 1 end) as ivr_contained,
-    count(case when is_offered then 1 end) as offered,
+{# Outcome counts of calls or segments (the same columns at every level). #}
+{% macro outcome_counts() %}
     count(case when outcome = 'answered' then 1 end) as answered,
     count(case when outcome = 'abandoned' then 1 end) as abandoned,
     count(case when outcome = 'short_abandoned' then 1 end) as short_abandoned,
     count(case when outcome = 'timed_out' then 1 end) as timed_out,
     count(case when outcome = 'other_exit' then 1 end) as other_exit,
     count(case when is_answered_within_sl then 1 end) as answered_within_sl,
-    sum(case when is_answered then wait_seconds end) as answered_wait_seconds,
+    sum(case when is_answered then wait_seconds end) as answered_wait_seconds
+{% endmacro %}
+
+{% macro kpi_counts() %}
+    count(*) as inbound,
+    count(case when not is_offered then 1 end) as ivr_contained,
+    count(case when is_offered then 1 end) as offered,
+    {{ outcome_counts() }},
     sum(case when is_answered then talk_seconds end) as talk_seconds,
     sum(case when is_answered then hold_seconds end) as hold_seconds,
     sum(case when is_answered then acw_seconds end) as acw_seconds_total,
@@ -33,6 +38,25 @@
                'timed_out', 'other_exit', 'answered_within_sl', 'answered_segments', 'acw_known_segments',
                'transferred', 'fcr_eligible', 'fcr_resolved', 'fcr_provisional',
                'offered_with_caller_key', 'repeat_calls']) }}
+{% endmacro %}
+
+{#
+    The count columns of the KPI reports after a left join of a date (× district) grid to the
+    aggregated calls and surveys: counts of an empty period are 0, sums stay NULL.
+#}
+{% macro kpi_counts_or_zero(calls, surveys) %}
+    {% for column in kpi_count_columns() %}
+        coalesce({{ calls }}.{{ column }}, 0) as {{ column }},
+    {% endfor %}
+    {{ calls }}.answered_wait_seconds,
+    {{ calls }}.talk_seconds,
+    {{ calls }}.hold_seconds,
+    {{ calls }}.acw_seconds_total,
+    {{ calls }}.handle_seconds,
+    coalesce({{ surveys }}.surveys_sent, 0) as surveys_sent,
+    coalesce({{ surveys }}.survey_responses, 0) as survey_responses,
+    coalesce({{ surveys }}.csat_scored, 0) as csat_scored,
+    coalesce({{ surveys }}.csat_satisfied, 0) as csat_satisfied
 {% endmacro %}
 
 {% macro kpi_rates() %}

@@ -41,18 +41,7 @@ counts as (
 
     select
         dates.call_date,
-        {% for column in kpi_count_columns() %}
-            coalesce(calls.{{ column }}, 0) as {{ column }},
-        {% endfor %}
-        calls.answered_wait_seconds,
-        calls.talk_seconds,
-        calls.hold_seconds,
-        calls.acw_seconds_total,
-        calls.handle_seconds,
-        coalesce(surveys.surveys_sent, 0) as surveys_sent,
-        coalesce(surveys.survey_responses, 0) as survey_responses,
-        coalesce(surveys.csat_scored, 0) as csat_scored,
-        coalesce(surveys.csat_satisfied, 0) as csat_satisfied
+        {{ kpi_counts_or_zero('calls', 'surveys') }}
     from dates
     left join calls on dates.call_date = calls.call_date
     left join surveys on dates.call_date = surveys.call_date

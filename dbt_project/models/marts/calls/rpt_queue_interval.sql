@@ -54,13 +54,7 @@ by_interval as (
             interval_{{ minutes }}_start as interval_start,
             queue,
             count(*) as offered,
-            count(case when outcome = 'answered' then 1 end) as answered,
-            count(case when outcome = 'abandoned' then 1 end) as abandoned,
-            count(case when outcome = 'short_abandoned' then 1 end) as short_abandoned,
-            count(case when outcome = 'timed_out' then 1 end) as timed_out,
-            count(case when outcome = 'other_exit' then 1 end) as other_exit,
-            count(case when is_answered_within_sl then 1 end) as answered_within_sl,
-            sum(case when is_answered then wait_seconds end) as answered_wait_seconds,
+            {{ outcome_counts() }},
             sum(handle_seconds) as handle_seconds,
             count(distinct case when is_answered then agent_id end) as agents_handling
         from segments
