@@ -9,6 +9,7 @@ export CENTER_TIMEZONE ?= Asia/Shanghai
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROJECT_DIR := $(CURDIR)/dbt_project
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster
 
 # uv if it is on PATH, else the copy `make install` bootstraps with pip.
 UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
@@ -18,7 +19,7 @@ DBT = $(RUN) dbt
 DEMO_DAYS ?= 90
 DEMO_CALLS_PER_DAY ?= 5000
 
-.PHONY: help install generate load seed build refresh demo test lint format bench clean
+.PHONY: help install generate load seed build refresh orchestrator demo test lint format bench clean
 
 help:  ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,7 +40,16 @@ seed: install  ## load the reference seeds (districts, reasons, queues, targets,
 build: install  ## dbt build: seeds, models and tests on the warehouse
 	$(DBT) build --quiet
 
-refresh: load build  ## the daily refresh: load new landing files, then rebuild the metrics
+dagster-home:
+	@mkdir -p "$(DAGSTER_HOME)"
+	@cp -n orchestration/dagster.yaml "$(DAGSTER_HOME)/dagster.yaml" 2>/dev/null || true
+
+refresh: install dagster-home  ## the daily refresh once, headless: load, dbt build, checks, publish
+	$(RUN) python -m orchestration.refresh
+
+orchestrator: install dagster-home  ## Dagster UI on 127.0.0.1:3000 with the 02:00 schedule and the landing sensor
+	$(RUN) dbt parse --quiet
+	$(RUN) dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 demo: install generate refresh  ## install, generate the demo, refresh, show yesterday's numbers
 	@$(RUN) python -m ingest summary

@@ -2,12 +2,22 @@
     Incremental models are rebuilt by local date (delete+insert) over a trailing window:
     var reprocess_days (default fcr_window_days + 1) back from the newest date already built,
     so FCR and repeat flags, which look up to fcr_window_days ahead, are always recomputed while
-    they can still change.
+    they can still change. A backfill sets var reprocess_from (a date, e.g. the start of the
+    Dagster partition range minus fcr_window_days) to rebuild from further back.
 #}
 {% macro reprocess_window(date_column, built_column='call_date') -%}
     {% if is_incremental() %}
         {{ date_column }} >= (
-            select {{ add_days('max(' ~ built_column ~ ')', -1 * reprocess_days()) }} from {{ this }}
+            select
+                {% if var('reprocess_from', none) %}
+                    least(
+                        cast('{{ var("reprocess_from") }}' as date),
+                        {{ add_days('max(' ~ built_column ~ ')', -1 * reprocess_days()) }}
+                    )
+                {% else %}
+                    {{ add_days('max(' ~ built_column ~ ')', -1 * reprocess_days()) }}
+                {% endif %}
+            from {{ this }}
         )
     {% else %}
         true

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_agent_daily'}}}) }}
+
 -- Agents' answered calls (per answered segment) add up to the center's answered segments,
 -- day by day. A row here is a day where an answered segment has no agent or is counted twice.
 with

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_district_daily'}}}) }}
+
 -- The district report adds up to the center's report, day by day, for every count.
 -- A row here is a day where a call was attributed to no district or to two.
 with

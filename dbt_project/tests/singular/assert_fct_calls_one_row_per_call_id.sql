@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_calls'}}}) }}
+
 -- fct_calls has one row per distinct call_id of the raw segments, no more, no fewer.
 -- A row here means calls were lost or split while collapsing segments.
 select

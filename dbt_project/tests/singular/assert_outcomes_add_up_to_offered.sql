@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_kpi_daily'}}}) }}
+
 -- Every offered call has exactly one outcome, and inbound = IVR-contained + offered.
 -- A row here is a day whose counts do not add up: a call lost or counted twice.
 select

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'stg_raw__call_segments'}}}) }}
+
 -- Staging renames and types; it must not drop or duplicate rows.
 -- A row here names a source whose staging view lost or gained rows.
 with

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_calls'}}}) }}
+
 -- Answered segments of answered calls in fct_calls equal the answered segments in
 -- fct_call_segments, and a call is answered exactly when one of its segments is.
 -- A row here is a call whose call-level and segment-level views disagree.

@@ -1,0 +1,83 @@
+"""What the refresh checks before it publishes: plain functions over a DuckDB connection, so they
+can be tested without Dagster. Each returns the problems found (empty = passed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+import duckdb
+
+# raw table of each source, and whether identical re-delivered rows are stored again.
+_LANDED = {
+    "calls": "raw.calls",
+    "tickets": "raw.ticket_history",
+    "surveys": "raw.surveys",
+    "qa": "raw.qa_evaluations",
+    "agents": "raw.agent_history",
+}
+
+
+def reconciliation_problems(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every landed row is either in raw or rejected: per file, rows read = accepted + rejected,
+    the raw table holds the accepted rows (less identical re-deliveries) and rejected_rows holds
+    the rejected ones."""
+    stored = " union all ".join(
+        f"select _file_id as file_id, count(*) as n from {table} group by 1" for table in _LANDED.values()
+    )
+    rows = con.execute(
+        f"""
+        with stored as ({stored}),
+        rejected as (select file_id, count(*) as n from raw.rejected_rows group by 1)
+        select files.file_path, files.rows_read, files.rows_accepted, files.rows_rejected,
+               files.rows_duplicate, coalesce(stored.n, 0), coalesce(rejected.n, 0)
+        from raw.loaded_files as files
+        left join stored on files.file_id = stored.file_id
+        left join rejected on files.file_id = rejected.file_id
+        where files.status = 'loaded'
+        """
+    ).fetchall()
+    problems = []
+    for path, read, accepted, rejected, duplicate, in_raw, in_rejected in rows:
+        if read != accepted + rejected:
+            problems.append(f"{path}: {read} rows read but {accepted} accepted + {rejected} rejected")
+        if in_raw != accepted - duplicate:
+            problems.append(f"{path}: {accepted - duplicate} rows to store but {in_raw} in raw")
+        if in_rejected != rejected:
+            problems.append(f"{path}: {rejected} rows rejected but {in_rejected} in raw.rejected_rows")
+    return problems
+
+
+def freshness_problems(con: duckdb.DuckDBPyConnection, day: dt.date, tz: str) -> list[str]:
+    """The day's calls are in the warehouse (local date of the center)."""
+    (count,) = con.execute(
+        "select count(*) from raw.calls where cast(timezone(?, started_at at time zone 'UTC') as date) = ?",
+        [tz, day],
+    ).fetchall()[0]
+    return [] if count else [f"no calls started on {day} ({tz}) have been loaded"]
+
+
+def volume_problems(con: duckdb.DuckDBPyConnection, day: dt.date, weeks: int = 8) -> list[str]:
+    """A day's offered calls far outside the usual range for that weekday (a warning, not an
+    error: surges happen, but so do half-delivered files)."""
+    rows = dict(
+        con.execute(
+            "select call_date, offered from marts.rpt_kpi_daily "
+            "where call_date between ? and ? and (call_date - ?) % 7 = 0",
+            [day - dt.timedelta(weeks=weeks), day, day],
+        ).fetchall()
+    )
+    if day not in rows:
+        return []
+    history = [n for d, n in rows.items() if d != day and n > 0]
+    if len(history) < 3:
+        return []
+    median = statistics.median(history)
+    low, high = 0.5 * median, 2.0 * median
+    offered = rows[day]
+    if low <= offered <= high:
+        return []
+    return [
+        f"{offered:,} calls offered on {day}, usual for a {day:%A} is {median:,.0f} "
+        f"(range {low:,.0f}–{high:,.0f} over the last {len(history)} weeks)"
+    ]

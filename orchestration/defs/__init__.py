@@ -1,0 +1,1 @@
+"""Dagster definitions by concern: warehouse (resource), ingest, dbt, publish, automation."""

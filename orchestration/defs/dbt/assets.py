@@ -1,0 +1,92 @@
+"""dbt models, seeds and tests as Dagster assets and asset checks (dagster-dbt).
+
+All dbt assets share the refresh's daily partitions: the incremental models rebuild the trailing
+window on a daily run, and a partition range (a backfill from the UI or the CLI) rebuilds from
+the range's start minus the FCR window. The other models are full tables, rebuilt every run.
+"""
+
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from orchestration.defs.warehouse.resources import WarehouseResource
+
+FCR_WINDOW_DAYS = 7  # keep in step with var fcr_window_days (dbt_project.yml)
+
+
+class CallCenterTranslator(DagsterDbtTranslator):
+    """Asset keys are <schema>/<name> (raw/calls, marts/rpt_kpi_daily), groups are the schemas."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema") or "main"
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props.get("config", {}).get("schema") or "dbt"
+
+
+@contextmanager
+def dbt_writes_to(path):
+    """dbt's profile reads DBT_DUCKDB_PATH first: point it at the working copy while dbt starts."""
+    before = os.environ.get("DBT_DUCKDB_PATH")
+    os.environ["DBT_DUCKDB_PATH"] = str(path)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("DBT_DUCKDB_PATH", None)
+        else:
+            os.environ["DBT_DUCKDB_PATH"] = before
+
+
+def prune_invocation_folders(target: Path, keep: int = 3) -> None:
+    """dagster-dbt leaves a target folder per invocation (several MB each): keep the newest few."""
+    folders = sorted(target.glob("dbt_models-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for folder in folders[keep:]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def reprocess_vars(range_start: str | None) -> dict:
+    """dbt vars for a partition range: rebuild from the range start minus the FCR window."""
+    if range_start is None:
+        return {}
+    start = dt.date.fromisoformat(range_start[:10])
+    return {"reprocess_from": (start - dt.timedelta(days=FCR_WINDOW_DAYS + 1)).isoformat()}
+
+
+def build_dbt_assets(project: DbtProject, partitions_def: dg.PartitionsDefinition):
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        dagster_dbt_translator=CallCenterTranslator(
+            settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+        ),
+    )
+    def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        start = context.partition_key_range.start if context.has_partition_key else None
+        args = ["build", "--vars", json.dumps(reprocess_vars(start))]
+        with dbt_writes_to(warehouse.files.working):
+            invocation = dbt.cli(args, context=context)
+        yield from invocation.stream()
+        prune_invocation_folders(invocation.target_path.parent)
+
+    return dbt_models

@@ -1,0 +1,77 @@
+"""Publishing: after every blocking check has passed, the working copy replaces the published
+warehouse in one atomic rename. Freshness and volume are checked on the result (warnings)."""
+
+import datetime as dt
+
+import dagster as dg
+import duckdb
+from dagster import AssetExecutionContext
+
+from orchestration import checks
+from orchestration.defs.warehouse.resources import WarehouseResource
+from orchestration.publishing import publish_working_copy, record_status, release_writer_lock
+
+PUBLISHED = dg.AssetKey(["published_warehouse"])
+
+
+def _partition_day(context) -> dt.date:
+    key = context.partition_key_range.end if context.has_partition_key else None
+    return dt.date.fromisoformat(key[:10]) if key else dt.date.today() - dt.timedelta(days=1)
+
+
+def build_publish_assets(dbt_models, partitions_def: dg.PartitionsDefinition) -> list:
+    @dg.asset(
+        key=PUBLISHED,
+        deps=[dbt_models],
+        group_name="publish",
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        description="DUCKDB_DATABASE as readers see it: the working copy, published by atomic rename "
+        "once loading, dbt build and every blocking check succeeded.",
+        check_specs=[
+            dg.AssetCheckSpec(
+                "yesterdays_calls_present",
+                asset=PUBLISHED,
+                description="the partition day's calls are in the warehouse",
+            ),
+            dg.AssetCheckSpec(
+                "offered_calls_in_usual_range",
+                asset=PUBLISHED,
+                description="the day's offered calls are within 50-200 % of the same weekday's median",
+            ),
+        ],
+    )
+    def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource):
+        files = warehouse.files
+        day = _partition_day(context)
+        with duckdb.connect(str(files.working)) as con:
+            stale = checks.freshness_problems(con, day, warehouse.center_timezone)
+            unusual = checks.volume_problems(con, day)
+            (newest,) = con.execute("select max(started_at) from raw.calls").fetchall()[0]
+            con.execute("create schema if not exists meta")
+            con.execute(
+                "create or replace table meta.last_refresh as "
+                "select ?::varchar as run_id, current_timestamp::timestamp as refreshed_at, "
+                "?::timestamp as newest_call_started_at",
+                [context.run.run_id, newest],
+            )
+        publish_working_copy(files)
+        release_writer_lock(files)
+        record_status(files, "success", run_id=context.run.run_id, partition=str(day),
+                      newest_call_started_at=str(newest) if newest else None)  # fmt: skip
+        context.log.info(f"Published {files.published}")
+        yield dg.MaterializeResult(
+            metadata={"path": str(files.published), "newest_call_started_at_utc": str(newest)}
+        )
+        for check_name, problems in (
+            ("yesterdays_calls_present", stale),
+            ("offered_calls_in_usual_range", unusual),
+        ):
+            yield dg.AssetCheckResult(
+                check_name=check_name,
+                passed=not problems,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"problems": dg.MetadataValue.json(problems)},
+            )
+
+    return [published_warehouse]

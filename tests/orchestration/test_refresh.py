@@ -1,0 +1,109 @@
+"""The refresh end to end: full materialization, readers never broken, failures and kills leave
+the published warehouse byte for byte as it was."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from tests.orchestration.conftest import PARTITION, sha256
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+NEW_CALL = (
+    "call_id,caller_number,district,queue,started_at,queued_at,answered_at,ended_at,agent_id,reason_code\n"
+    "N1,13800000099,shiqu,general,2024-03-09 12:00:00,2024-03-09 12:00:05,2024-03-09 12:00:10,"
+    "2024-03-09 12:03:10,1002,other_query\n"
+)
+
+
+def _refresh(**kwargs) -> bool:
+    from orchestration.refresh import run_refresh
+
+    return run_refresh(PARTITION, instance=dg.DagsterInstance.ephemeral(), **kwargs)
+
+
+def _count(path: Path, sql: str):
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()[0][0]
+
+
+def test_full_materialization_publishes_and_records_status(center):
+    assert _refresh()
+    warehouse = center["warehouse"]
+    assert _count(warehouse, "select count(*) from marts.fct_calls") == 15
+    assert _count(warehouse, "select offered from marts.rpt_kpi_daily where call_date = '2024-03-01'") == 11
+    assert not warehouse.with_name(warehouse.name + ".next").exists()
+    status = json.loads(warehouse.with_name(warehouse.name + ".status.json").read_text())
+    assert status["last_success"]["partition"] == PARTITION
+    assert _count(warehouse, "select newest_call_started_at from meta.last_refresh") is not None
+
+
+def test_reader_holding_the_old_file_through_a_refresh(center, published_fixture):
+    shutil.copyfile(published_fixture, center["warehouse"])
+    reader = duckdb.connect(str(center["warehouse"]), read_only=True)
+    before = reader.execute("select count(*) from raw.calls").fetchall()[0][0]
+    (center["landing"] / "calls" / "new.csv").write_text(NEW_CALL, encoding="utf-8")
+    assert _refresh()
+    # The open reader keeps its (old) file: no error, the old numbers.
+    assert reader.execute("select count(*) from raw.calls").fetchall()[0][0] == before
+    reader.close()
+    # Reopening sees the published new state.
+    assert _count(center["warehouse"], "select count(*) from raw.calls") == before + 1
+
+
+def test_a_failing_blocking_check_leaves_the_published_file_unchanged(center, published_fixture, monkeypatch):
+    shutil.copyfile(published_fixture, center["warehouse"])
+    (center["landing"] / "calls" / "new.csv").write_text(NEW_CALL, encoding="utf-8")
+    digest = sha256(center["warehouse"])
+    from orchestration import checks
+
+    monkeypatch.setattr(checks, "reconciliation_problems", lambda con: ["calls/new.csv: injected fault"])
+    assert not _refresh()
+    assert sha256(center["warehouse"]) == digest
+    status = json.loads(center["warehouse"].with_name(center["warehouse"].name + ".status.json").read_text())
+    assert "every_landed_row_accounted_for" in status["last_failure"]["reason"]
+
+
+def _start_refresh(env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "orchestration.refresh", "--partition", PARTITION],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("kill_after", ["working_copy", "dbt"])
+def test_a_killed_refresh_leaves_the_published_file_unchanged(kill_after, center, published_fixture):
+    shutil.copyfile(published_fixture, center["warehouse"])
+    (center["landing"] / "calls" / "new.csv").write_text(NEW_CALL, encoding="utf-8")
+    digest = sha256(center["warehouse"])
+    calls_before = _count(center["warehouse"], "select count(*) from raw.calls")
+    working = center["warehouse"].with_name(center["warehouse"].name + ".next")
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    process = _start_refresh(env)
+    deadline = time.time() + 120
+    while not working.exists() and time.time() < deadline:
+        time.sleep(0.05)
+    assert working.exists(), "the refresh never started its working copy"
+    if kill_after == "dbt":  # wait until dbt has created marts in the working copy
+        time.sleep(12)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert sha256(center["warehouse"]) == digest
+    # The next refresh starts cleanly (lock released with the killed process) and loads once.
+    assert _refresh()
+    assert _count(center["warehouse"], "select count(*) from raw.calls") == calls_before + 1
+    assert (
+        _count(center["warehouse"], "select count(*) from raw.loaded_files where file_path = 'calls/new.csv'")
+        == 1
+    )
