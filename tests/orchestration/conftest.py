@@ -23,7 +23,8 @@ def center(tmp_path, monkeypatch) -> dict[str, Path]:
     monkeypatch.setenv("DUCKDB_DATABASE", str(paths["warehouse"]))
     monkeypatch.setenv("LANDING_DIR", str(paths["landing"]))
     monkeypatch.setenv("CENTER_TIMEZONE", "Asia/Shanghai")
-    monkeypatch.setenv("CALLER_KEY_SECRET", "test-secret")
+    # Unset on purpose: the refresh must work with the documented defaults, as on a new machine.
+    monkeypatch.delenv("CALLER_KEY_SECRET", raising=False)
     monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.delenv("DBT_DUCKDB_PATH", raising=False)
@@ -40,7 +41,7 @@ def published_fixture(tmp_path_factory) -> Path:
         mp.setenv("DUCKDB_DATABASE", str(root / "warehouse.duckdb"))
         mp.setenv("LANDING_DIR", str(root / "landing"))
         mp.setenv("CENTER_TIMEZONE", "Asia/Shanghai")
-        mp.setenv("CALLER_KEY_SECRET", "test-secret")
+        mp.delenv("CALLER_KEY_SECRET", raising=False)
         mp.delenv("DAGSTER_HOME", raising=False)
         shutil.copytree(FIXTURE, root / "landing")
         from orchestration.refresh import run_refresh

@@ -1,10 +1,9 @@
 """The ingest asset: whatever is new in LANDING_DIR, loaded into the raw schema of the working copy."""
 
-from pathlib import Path
-
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from ingest import settings
 from ingest.loader import LOAD_ORDER, load_landing
 from orchestration import checks
 from orchestration.defs.warehouse.resources import WarehouseResource
@@ -34,11 +33,15 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> list:
     def load_landing_files(context: AssetExecutionContext, warehouse: WarehouseResource):
         working = start_working_copy(warehouse.files)
         context.log.info(f"Working copy {working} of {warehouse.files.published}")
+        if warehouse.secret == settings.DEFAULTS["CALLER_KEY_SECRET"].encode():
+            context.log.warning(
+                "Caller keys use the published demo secret: set CALLER_KEY_SECRET in production."
+            )
         report = load_landing(
-            Path(warehouse.landing_dir),
+            warehouse.landing,
             working,
-            tz=warehouse.center_timezone,
-            secret=warehouse.caller_key_secret.encode("utf-8"),
+            tz=warehouse.timezone,
+            secret=warehouse.secret,
             progress=context.log.info,
         )
         totals = report.totals()

@@ -45,7 +45,7 @@ def build_publish_assets(dbt_models, partitions_def: dg.PartitionsDefinition) ->
         files = warehouse.files
         day = _partition_day(context)
         with duckdb.connect(str(files.working)) as con:
-            stale = checks.freshness_problems(con, day, warehouse.center_timezone)
+            stale = checks.freshness_problems(con, day, warehouse.timezone)
             unusual = checks.volume_problems(con, day)
             (newest,) = con.execute("select max(started_at) from raw.calls").fetchall()[0]
             con.execute("create schema if not exists meta")

@@ -6,26 +6,39 @@ from pathlib import Path
 
 import dagster as dg
 
+from ingest import settings
 from orchestration.publishing import WarehouseFiles
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """DUCKDB_DATABASE (published, read by everyone) and its working copy (the refresh's)."""
+    """The shared settings (DUCKDB_DATABASE, LANDING_DIR, CENTER_TIMEZONE, CALLER_KEY_SECRET), read
+    when a run uses them, with the same defaults as the loader and dbt. Fields override them
+    (tests, or a second center in the same Dagster instance)."""
 
-    database: str
-    landing_dir: str
-    center_timezone: str
-    caller_key_secret: str
+    database: str | None = None
+    landing_dir: str | None = None
+    center_timezone: str | None = None
+    caller_key_secret: str | None = None
 
     @property
     def files(self) -> WarehouseFiles:
-        return WarehouseFiles(Path(self.database).expanduser().resolve())
+        path = Path(self.database).expanduser() if self.database else settings.warehouse_path()
+        return WarehouseFiles(path.resolve())
+
+    @property
+    def landing(self) -> Path:
+        return Path(self.landing_dir).expanduser() if self.landing_dir else settings.landing_dir()
+
+    @property
+    def timezone(self) -> str:
+        return self.center_timezone or settings.center_timezone()
+
+    @property
+    def secret(self) -> bytes:
+        return (
+            self.caller_key_secret.encode("utf-8") if self.caller_key_secret else settings.caller_key_secret()
+        )
 
 
 def warehouse_resource() -> WarehouseResource:
-    return WarehouseResource(
-        database=dg.EnvVar("DUCKDB_DATABASE"),
-        landing_dir=dg.EnvVar("LANDING_DIR"),
-        center_timezone=dg.EnvVar("CENTER_TIMEZONE"),
-        caller_key_secret=dg.EnvVar("CALLER_KEY_SECRET"),
-    )
+    return WarehouseResource()
