@@ -1,0 +1,148 @@
+"""Districts and queues: KPIs per district and per queue, the weekly heatmap, an intraday curve."""
+
+import polars as pl
+import streamlit as st
+
+from dashboards.components import figures
+from dashboards.components.widgets import chart_and_table, empty, table
+from dashboards.data import queries
+from dashboards.filters import current
+from dashboards.strings import t
+
+f = current()
+st.title(t("page_districts"))
+
+st.subheader(t("district"))
+daily = queries.district_daily(f.start, f.end, f.districts)
+if not empty(daily):
+    per_district = (
+        daily.group_by("district", "district_name_zh", "sort_order")
+        .agg(
+            pl.col(
+                "inbound",
+                "offered",
+                "answered",
+                "abandoned",
+                "short_abandoned",
+                "answered_within_sl",
+                "answered_wait_seconds",
+                "handle_seconds",
+            ).sum()
+        )
+        .with_columns(
+            connect_rate=pl.col("answered") / pl.col("offered"),
+            abandon_rate=pl.col("abandoned") / (pl.col("offered") - pl.col("short_abandoned")),
+            service_level=pl.col("answered_within_sl") / (pl.col("answered") + pl.col("abandoned")),
+            asa_seconds=pl.col("answered_wait_seconds") / pl.col("answered"),
+            aht_seconds=pl.col("handle_seconds") / pl.col("answered"),
+        )
+        .with_columns(pl.col(pl.Float64).fill_nan(None))
+        .sort("sort_order")
+    )
+    shown = per_district.select(
+        "district_name_zh",
+        "inbound",
+        "offered",
+        "answered",
+        "connect_rate",
+        "service_level",
+        "abandon_rate",
+        "asa_seconds",
+        "aht_seconds",
+    )
+    chart_and_table(
+        figures.bars(shown, "district_name_zh", "connect_rate", t("connect_rate"), percent=True),
+        shown,
+        f"districts_{f.start}_{f.end}",
+        "districts_kpis",
+    )
+
+intervals = queries.queue_intervals_30(f.start, f.end, f.queues)
+st.subheader(t("queue"))
+if not empty(intervals.filter(pl.col("offered") > 0)):
+    per_queue = (
+        intervals.group_by("queue")
+        .agg(
+            pl.col(
+                "offered",
+                "answered",
+                "abandoned",
+                "short_abandoned",
+                "answered_within_sl",
+                "answered_wait_seconds",
+                "handle_seconds",
+            ).sum()
+        )
+        .with_columns(
+            connect_rate=pl.col("answered") / pl.col("offered"),
+            service_level=pl.col("answered_within_sl") / (pl.col("answered") + pl.col("abandoned")),
+            asa_seconds=pl.col("answered_wait_seconds") / pl.col("answered"),
+            aht_seconds=pl.col("handle_seconds") / pl.col("answered"),
+        )
+        .with_columns(pl.col(pl.Float64).fill_nan(None))
+        .sort("offered", descending=True)
+    )
+    st.caption(
+        "Queue figures count queue passes (a transferred call counts in both queues). 技能组按段统计。"
+    )
+    table(
+        per_queue.select(
+            "queue", "offered", "answered", "connect_rate", "service_level", "asa_seconds", "aht_seconds"
+        ),
+        f"queues_{f.start}_{f.end}",
+        "districts_queues",
+    )
+
+    st.subheader("Weekday × half hour 周内时段热力图")
+    heat = (
+        intervals.with_columns(
+            weekday=pl.col("call_date").dt.weekday(), half_hour=pl.col("interval_start").dt.strftime("%H:%M")
+        )
+        .group_by("weekday", "half_hour")
+        .agg(
+            pl.col("offered").sum(),
+            pl.col("answered_within_sl").sum(),
+            (pl.col("answered") + pl.col("abandoned")).sum().alias("sl_base"),
+        )
+        .with_columns(
+            service_level=pl.when(pl.col("sl_base") > 0).then(
+                pl.col("answered_within_sl") / pl.col("sl_base")
+            )
+        )
+    )
+    metric = st.radio(
+        t("filters"),
+        label_visibility="collapsed",
+        options=["offered", "service_level"],
+        format_func=t,
+        horizontal=True,
+        key="districts_heat_metric",
+    )
+    chart_and_table(
+        figures.heatmap(
+            heat,
+            "half_hour",
+            "weekday",
+            metric,
+            f"{t(metric)} (1 = Monday)",
+            percent=metric == "service_level",
+        ),
+        heat.sort("weekday", "half_hour"),
+        f"heatmap_{metric}",
+        "districts_heat",
+    )
+
+    st.subheader("Intraday 日内曲线")
+    day = st.date_input(t("call_date"), value=f.end, min_value=f.start, max_value=f.end, key="districts_day")
+    curve = (
+        intervals.filter(pl.col("call_date") == day)
+        .group_by("interval_start")
+        .agg(pl.col("offered", "answered", "agents_handling").sum())
+        .sort("interval_start")
+    )
+    chart_and_table(
+        figures.trend(curve, "interval_start", ["offered", "answered"], "", percent=False),
+        curve,
+        f"intraday_{day}",
+        "districts_intraday",
+    )

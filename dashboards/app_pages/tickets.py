@@ -1,0 +1,74 @@
+"""Tickets: SLA compliance by type, severity and district; open tickets past target; callbacks."""
+
+import polars as pl
+import streamlit as st
+
+from dashboards.components import figures
+from dashboards.components.widgets import chart_and_table, empty, table
+from dashboards.data import queries
+from dashboards.filters import current
+from dashboards.strings import t
+
+f = current()
+st.title(t("page_tickets"))
+sla = queries.ticket_sla(f.start, f.end, f.districts)
+if empty(sla):
+    st.stop()
+summary = (
+    sla.group_by("ticket_type", "severity")
+    .agg(
+        pl.col(
+            "created",
+            "resolved",
+            "resolved_within_target",
+            "resolved_late",
+            "open_past_target",
+            "still_open",
+            "callbacks_expected",
+            "callbacks_made",
+            "callback_satisfied",
+            "callback_unsatisfied",
+        ).sum(),
+        pl.col("target_hours").max(),
+        pl.col("compliance_target").max(),
+    )
+    .with_columns(
+        sla_compliance=pl.when(pl.col("resolved_within_target") + pl.col("resolved_late") > 0).then(
+            pl.col("resolved_within_target") / (pl.col("resolved_within_target") + pl.col("resolved_late"))
+        ),
+        callback_rate=pl.when(pl.col("callbacks_expected") > 0).then(
+            pl.col("callbacks_made") / pl.col("callbacks_expected")
+        ),
+    )
+    .sort("ticket_type", "severity")
+)
+st.subheader(t("sla_compliance"))
+with_target = summary.filter(pl.col("target_hours").is_not_null()).with_columns(
+    label=pl.format("{} {}", "ticket_type", "severity")
+)
+chart_and_table(
+    figures.bars(with_target, "label", "sla_compliance", t("sla_compliance"), percent=True),
+    summary,
+    f"ticket_sla_{f.start}_{f.end}",
+    "tickets_sla",
+)
+
+st.subheader("Open past target 超时未结工单")
+open_late = queries.open_past_target(f.districts)
+if open_late.is_empty():
+    st.success("No open ticket past its target. 无超时工单。")
+else:
+    table(open_late, "open_past_target", "tickets_open")
+
+st.subheader("Callbacks 回访")
+callbacks = summary.filter(pl.col("callbacks_expected") > 0).select(
+    "ticket_type",
+    "severity",
+    "callbacks_expected",
+    "callbacks_made",
+    "callback_rate",
+    "callback_satisfied",
+    "callback_unsatisfied",
+)
+if not empty(callbacks):
+    table(callbacks, "callbacks", "tickets_callbacks")

@@ -1,0 +1,88 @@
+"""Plotly figure factories: pure functions from a frame to a figure (no Streamlit, no queries)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboards.strings import t
+
+_LAYOUT = {
+    "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+    "legend": {"orientation": "h", "y": -0.2},
+    "hovermode": "x unified",
+    "template": "plotly_white",
+}
+
+
+def trend(
+    frame: pl.DataFrame,
+    x: str,
+    columns: list[str],
+    title: str,
+    percent: bool = True,
+    targets: dict[str, float] | None = None,
+) -> go.Figure:
+    fig = go.Figure()
+    for column in columns:
+        fig.add_scatter(x=frame[x].to_list(), y=frame[column].to_list(), mode="lines+markers", name=t(column))
+        if targets and column in targets:
+            fig.add_hline(y=targets[column], line_dash="dot", annotation_text=f"{t('target')} {t(column)}")
+    fig.update_layout(title=title, **_LAYOUT)
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+def bars(
+    frame: pl.DataFrame, x: str, y: str, title: str, color: str | None = None, percent: bool = False
+) -> go.Figure:
+    fig = go.Figure()
+    if color:
+        for name, part in frame.partition_by(color, as_dict=True, maintain_order=True).items():
+            fig.add_bar(x=part[x].to_list(), y=part[y].to_list(), name=str(name[0]))
+        fig.update_layout(barmode="group")
+    else:
+        fig.add_bar(x=frame[x].to_list(), y=frame[y].to_list(), name=t(y))
+    fig.update_layout(title=title, **_LAYOUT)
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+def pareto(frame: pl.DataFrame, label: str, count: str, title: str) -> go.Figure:
+    """Bars by count, descending, with the cumulative share on a second axis."""
+    ordered = frame.sort(count, descending=True)
+    total = ordered[count].sum() or 1
+    cumulative = (ordered[count].cum_sum() / total).to_list()
+    fig = go.Figure()
+    fig.add_bar(
+        x=ordered[label].to_list(), y=ordered[count].to_list(), name=t("repeat_call_rate").split(" ")[0]
+    )
+    fig.add_scatter(
+        x=ordered[label].to_list(), y=cumulative, yaxis="y2", mode="lines+markers", name="cumulative %"
+    )
+    fig.update_layout(
+        title=title,
+        yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "range": [0, 1.05]},
+        **_LAYOUT,
+    )
+    return fig
+
+
+def heatmap(frame: pl.DataFrame, x: str, y: str, z: str, title: str, percent: bool = False) -> go.Figure:
+    pivot = frame.pivot(on=x, index=y, values=z, aggregate_function="sum", sort_columns=True).sort(y)
+    columns = [c for c in pivot.columns if c != y]
+    fig = go.Figure(
+        go.Heatmap(
+            z=pivot.select(columns).to_numpy(),
+            x=columns,
+            y=pivot[y].to_list(),
+            colorscale="Blues",
+            zmin=0 if percent else None,
+            zmax=1 if percent else None,
+            hoverongaps=False,
+        )
+    )
+    fig.update_layout(title=title, **{k: v for k, v in _LAYOUT.items() if k != "hovermode"})
+    return fig

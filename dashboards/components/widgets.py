@@ -1,0 +1,105 @@
+"""Shared UI pieces: a chart with its table one click away, downloads, KPI tiles, empty states."""
+
+from __future__ import annotations
+
+import io
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+import xlsxwriter
+
+from dashboards.components.formatting import RATE_COLUMNS, SECONDS_COLUMNS, fmt
+from dashboards.strings import t
+
+
+def empty(frame: pl.DataFrame) -> bool:
+    if frame.is_empty():
+        st.info(t("no_data"))
+        return True
+    return False
+
+
+def excel_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
+    """XLSX bytes; text that looks like a formula (=cmd|…) stays text, never a formula."""
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False}) as workbook:
+        frame.write_excel(workbook, worksheet=sheet[:31], autofit=True)
+    return buffer.getvalue()
+
+
+def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
+    left, right = st.columns(2)
+    left.download_button(
+        t("download_csv"),
+        frame.write_csv().encode("utf-8-sig"),
+        f"{name}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        width="stretch",
+    )
+    right.download_button(
+        t("download_xlsx"),
+        excel_bytes(frame),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        width="stretch",
+    )
+
+
+def readable(frame: pl.DataFrame) -> pl.DataFrame:
+    """Format every column for a person (percentages, m:ss, thousands) and label the headers."""
+    return pl.DataFrame(
+        {t(c): [fmt(c, v) for v in frame[c].to_list()] for c in frame.columns},
+        schema={t(c): pl.String for c in frame.columns},
+    )
+
+
+def table(frame: pl.DataFrame, name: str, key: str) -> None:
+    st.dataframe(readable(frame), hide_index=True, width="stretch")
+    downloads(frame, name, key)
+
+
+def chart_and_table(fig: go.Figure, frame: pl.DataFrame, name: str, key: str) -> None:
+    chart_tab, table_tab = st.tabs([t("chart"), t("table")])
+    with chart_tab:
+        st.plotly_chart(fig, width="stretch", key=f"{key}_chart")
+    with table_tab:
+        table(frame, name, key)
+
+
+LOWER_IS_BETTER = {"abandon_rate", "asa_seconds", "aht_seconds", "acw_seconds", "repeat_call_rate"}
+
+
+def _delta(column: str, value, other) -> str | None:
+    if value is None or other is None:
+        return None
+    if column in RATE_COLUMNS:
+        return f"{(value - other) * 100:+.1f} pts"
+    if column in SECONDS_COLUMNS:
+        return f"{value - other:+.0f} s"
+    return f"{(value - other) / other:+.1%}" if other else None
+
+
+def kpi_tile(
+    container,
+    column: str,
+    day: dict,
+    previous: dict | None,
+    last_week: dict | None,
+    target: float | None = None,
+    note: str = "",
+) -> None:
+    """A KPI with its delta vs the previous day; vs the same weekday last week and the target in the help."""
+    value = day.get(column)
+    helps = [f"{t('vs_last_week')}: {_delta(column, value, (last_week or {}).get(column)) or '—'}"]
+    if target is not None:
+        helps.append(f"{t('target')}: {fmt(column, target)}")
+    container.metric(
+        t(column),
+        fmt(column, value) + (f" ({note})" if note else ""),
+        delta=_delta(column, value, (previous or {}).get(column)),
+        delta_color="inverse" if column in LOWER_IS_BETTER else "normal",
+        help=" · ".join(helps),
+    )

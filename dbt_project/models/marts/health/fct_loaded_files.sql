@@ -1,0 +1,18 @@
+-- One row per landing file seen by the loader (loaded or failed), with its row counts: the Data
+-- health page's account of every landed row.
+select
+    file_id,
+    source,
+    file_path,
+    file_format,
+    encoding,
+    layout,
+    status,
+    rows_read,
+    rows_accepted,
+    rows_rejected,
+    rows_duplicate,
+    rows_read = rows_accepted + rows_rejected as is_accounted_for,
+    message,
+    loaded_at
+from {{ source('raw', 'loaded_files') }}
