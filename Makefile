@@ -19,7 +19,7 @@ DBT = $(RUN) dbt
 DEMO_DAYS ?= 90
 DEMO_CALLS_PER_DAY ?= 5000
 
-.PHONY: help install generate load seed build refresh orchestrator demo test lint format bench clean
+.PHONY: help install generate load seed build refresh orchestrator dashboard demo test lint format bench clean
 
 help:  ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,9 +51,15 @@ orchestrator: install dagster-home  ## Dagster UI on 127.0.0.1:3000 with the 02:
 	$(RUN) dbt parse --quiet
 	$(RUN) dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
-demo: install generate refresh  ## install, generate the demo, refresh, show yesterday's numbers
+dashboard: install  ## serve the dashboards on http://127.0.0.1:8501
+	$(RUN) streamlit run dashboards/streamlit_app.py --server.headless true --server.address 127.0.0.1 \
+		--server.port 8501 --browser.gatherUsageStats false --client.toolbarMode viewer
+
+demo: install generate refresh  ## install, generate the demo, refresh, show yesterday's numbers, serve the dashboards
 	@$(RUN) python -m ingest summary
 	@echo "Analysts: open $(DUCKDB_DATABASE) read-only (see README, Querying the warehouse)."
+	@echo "Dashboards: http://127.0.0.1:8501 (Ctrl-C to stop)"
+	@$(MAKE) --no-print-directory dashboard
 
 test: install  ## run the whole test suite
 	$(RUN) pytest -q

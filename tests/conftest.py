@@ -6,12 +6,15 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from ingest.loader import LoadReport, load_landing
 
 FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_CENTER = FIXTURES / "metrics"  # the hand-computed center (tests/dbt/test_metrics_hand_computed.py)
+FIXTURE_PARTITION = "2024-03-09"  # its last day
 SECRET = b"test-secret"
 TZ = "Asia/Shanghai"
 
@@ -52,3 +55,23 @@ def query(warehouse: Path) -> Callable[..., list[tuple]]:
             return con.execute(sql, params or []).fetchall()
 
     return _query
+
+
+@pytest.fixture(scope="session")
+def published_fixture(tmp_path_factory) -> Path:
+    """The hand-computed fixture center refreshed once (the real Dagster job); tests copy it."""
+    mp = pytest.MonkeyPatch()
+    root = tmp_path_factory.mktemp("published")
+    try:
+        mp.setenv("DUCKDB_DATABASE", str(root / "warehouse.duckdb"))
+        mp.setenv("LANDING_DIR", str(root / "landing"))
+        mp.setenv("CENTER_TIMEZONE", "Asia/Shanghai")
+        mp.delenv("CALLER_KEY_SECRET", raising=False)
+        mp.delenv("DAGSTER_HOME", raising=False)
+        shutil.copytree(FIXTURE_CENTER, root / "landing")
+        from orchestration.refresh import run_refresh
+
+        assert run_refresh(FIXTURE_PARTITION, instance=dg.DagsterInstance.ephemeral())
+    finally:
+        mp.undo()
+    return root / "warehouse.duckdb"

@@ -65,7 +65,7 @@ if not empty(ranks):
             "csat",
             "qa_score",
             "phone_orders",
-            pl.col("phone_hours").round(2),
+            "phone_hours",
             "is_over_phone_cap",
         )
     )

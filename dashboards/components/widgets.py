@@ -97,8 +97,8 @@ def kpi_tile(
     if target is not None:
         helps.append(f"{t('target')}: {fmt(column, target)}")
     container.metric(
-        t(column),
-        fmt(column, value) + (f" ({note})" if note else ""),
+        t(column) + (f" ({note})" if note else ""),
+        fmt(column, value),
         delta=_delta(column, value, (previous or {}).get(column)),
         delta_color="inverse" if column in LOWER_IS_BETTER else "normal",
         help=" · ".join(helps),

@@ -1,0 +1,127 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright (from pip; its own browser
+download is never used) against the app served on localhost over the fixture warehouse.
+Screenshots go to tests/artifacts/ (ignored by git): look at them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PAGES = {  # url path: the page's title (dashboards/strings.py)
+    "": "Overview 总览", "districts_queues": "Districts and queues 区域与技能组", "agents": "Agents 坐席",
+    "repeat_calls": "Repeat calls 重复来电", "tickets": "Tickets 工单", "satisfaction": "Satisfaction 满意度",
+    "quality": "Quality 质检", "data_health": "Data health 数据状态",
+}  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def served_app(tmp_path, published_fixture):
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(published_fixture, warehouse)
+    status = published_fixture.with_name(published_fixture.name + ".status.json")
+    shutil.copyfile(status, warehouse.with_name(warehouse.name + ".status.json"))
+    port = _free_port()
+    env = {**os.environ, "DUCKDB_DATABASE": str(warehouse), "CENTER_TIMEZONE": "Asia/Shanghai"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboards" / "streamlit_app.py"),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail("streamlit did not become healthy within 60 s")
+    yield url
+    os.killpg(server.pid, 9)
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _wait_for_app(page, title: str | None = None) -> None:
+    """Wait until the page's script has run: its title is shown and Streamlit is idle."""
+    page.wait_for_selector("h1", timeout=60_000)
+    if title:
+        page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    time.sleep(0.5)  # let Plotly lay out before a screenshot
+
+
+def test_every_page_in_a_real_browser(served_app, browser, tmp_path):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    for name, title in PAGES.items():
+        page.goto(f"{served_app}/{name}")
+        _wait_for_app(page, title)
+        assert page.locator("[data-testid='stException']").count() == 0, name
+        page.screenshot(path=str(ARTIFACTS / f"page_{name or 'overview'}.png"), full_page=True)
+
+    # A number on screen: CSAT of the fixture center is 2 of 3 scored responses.
+    page.goto(f"{served_app}/satisfaction")
+    _wait_for_app(page, PAGES["satisfaction"])
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    assert page.get_by_text("66.7%").first.is_visible()
+
+    # Change a filter (the agents page's period) and wait for the chart again.
+    page.goto(f"{served_app}/agents")
+    _wait_for_app(page, PAGES["agents"])
+    page.get_by_text("Month 月", exact=True).click()
+    _wait_for_app(page, PAGES["agents"])
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    # The month selector appears, set to March 2024 (the fixture's only month).
+    assert page.get_by_text("2024-03-01").count() > 0
+    page.screenshot(path=str(ARTIFACTS / "page_agents_month.png"), full_page=True)
+
+    # Download a table.
+    page.goto(f"{served_app}/tickets")
+    _wait_for_app(page, PAGES["tickets"])
+    page.get_by_role("tab", name="Table 表格").first.click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").first.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    text = saved.read_text(encoding="utf-8-sig")
+    assert text.startswith("ticket_type,severity") and "complaint" in text

@@ -1,0 +1,161 @@
+"""One AppTest per page on the hand-computed fixture warehouse: real numbers on screen, and
+filter changes. The expected values are those of tests/dbt/test_metrics_hand_computed.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.strings import t
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py")
+MARCH_1, MARCH_2 = dt.date(2024, 3, 1), dt.date(2024, 3, 2)
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch, published_fixture):
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(published_fixture, warehouse)
+    status = published_fixture.with_name(published_fixture.name + ".status.json")
+    shutil.copyfile(status, warehouse.with_name(warehouse.name + ".status.json"))
+    monkeypatch.setenv("DUCKDB_DATABASE", str(warehouse))
+    monkeypatch.setenv("CENTER_TIMEZONE", "Asia/Shanghai")
+
+    def _open(page: str | None = None) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        if page:
+            at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return _open
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _table(at: AppTest, index: int = 0):
+    return at.dataframe[index].value
+
+
+def test_overview_shows_the_day_against_targets(app):
+    at = app()
+    at.date_input(key="overview_day").set_value(MARCH_1).run()
+    shown = _metrics(at)
+    assert shown["Inbound 呼入总数"] == "12"
+    assert shown["Offered 人工呼入"] == "11"
+    assert shown["Connect rate 接通率"] == "63.6%"  # 7 / 11
+    assert shown["Service level 服务水平"] == "75.0%"  # 6 / (7 + 1)
+    assert shown["Abandonment 放弃率"] == "10.0%"  # 1 / (11 - 1)
+    assert shown["ASA 平均应答速度"] == "0:13"  # 91 s / 7
+    assert shown["AHT 平均处理时长"] == "3:36"  # 1,510 s / 7 = 215.7 s
+    assert shown["FCR 首次解决率"] == "83.3%"  # 5 / 6, final
+    assert shown["CSAT 满意度"] == "66.7%"  # 2 / 3
+    # 2 March has one call; 4 March's FCR is provisional and says so.
+    at.date_input(key="overview_day").set_value(dt.date(2024, 3, 4)).run()
+    assert _metrics(at)["FCR 首次解决率 (provisional 暂定)"] == "100.0%"
+
+
+def test_overview_daily_report_follows_the_filters(app):
+    at = app()
+    at.sidebar.date_input(key="filter_dates").set_value((MARCH_1, MARCH_2)).run()
+    report = _table(at, -1)
+    assert list(report["district_name_zh"]) == [
+        "市区",
+        "江宁",
+        "浦口",
+        "六合",
+        "高淳",
+    ]  # as the center prints it
+    shiqu = report[report["district_name_zh"] == "市区"].iloc[0]
+    assert (shiqu["inbound_2024-03-01"], shiqu["answered_2024-03-01"], shiqu["connect_rate_2024-03-01"]) == (
+        11, 6, "60.0%",
+    )  # fmt: skip
+    at.sidebar.multiselect(key="filter_districts").set_value(["jiangning"]).run()
+    report = _table(at, -1)
+    assert list(report["district_name_zh"]) == ["江宁"]
+    assert report.iloc[0]["connect_rate_2024-03-01"] == "100.0%"
+
+
+def test_districts_and_queues(app):
+    at = app("districts_queues")
+    districts = _table(at, 0).set_index(t("district_name_zh"))
+    assert districts.loc["市区", t("answered")] == "8"  # answered 1-9 March: 6 + K12 + K15
+    assert districts.loc["市区", t("connect_rate")] == "66.7%"  # 8 of 12 offered
+    assert districts.loc["高淳", t("connect_rate")] == "—"  # nothing offered: no rate, not 0 %
+    queues = _table(at, 1).set_index(t("queue"))
+    # K05 counts in both queues it passed through (queue level); complaints answered after 30 s.
+    assert queues.loc["complaints", t("service_level")] == "0.0%"
+    assert queues.loc["repair", t("offered")] == "4"  # K05, K10, K11, K12
+
+
+def test_agents_rankings_and_phone_cap(app):
+    at = app("agents")
+    ranking = _table(at, 0)
+    assert ranking.iloc[0][t("agent_id")] == "1004"
+    assert ranking.iloc[0][t("is_over_phone_cap")] == "True"  # 6 h 01 min on 9 March
+    at.date_input(key="agents_day").set_value(MARCH_1).run()
+    ranking = _table(at, 0)
+    assert list(ranking[t("rank")]) == ["1", "2", "2", "4"]  # 3, 2, 2 and 1 calls: ties share a rank
+    assert (ranking.iloc[0][t("agent_id")], ranking.iloc[0][t("answered")]) == ("1001", "3")
+    at.sidebar.multiselect(key="filter_teams").set_value(["Team 2"]).run()
+    assert set(_table(at, 0)[t("agent_id")]) == {"1003", "1004"}
+
+
+def test_repeat_calls_top_reasons(app):
+    at = app("repeat_calls")
+    top = _table(at, 0)
+    first = top.iloc[0]
+    assert (first[t("reason_code")], first[t("repeat_calls")], first[t("share")]) == (
+        "signal_fault",
+        "1",
+        "100.0%",
+    )
+    assert first[t("department_name_zh")] == "网络运维部"
+    calls = _table(at, 1)
+    assert list(calls[t("call_id")]) == ["K01"] and calls.iloc[0][t("caller_number_masked")] == "138****0001"
+
+
+def test_tickets_sla(app):
+    at = app("tickets")
+    summary = _table(at, 0)
+    by_type = {(r[t("ticket_type")], r[t("severity")]): r for _, r in summary.iterrows()}
+    assert by_type[("repair", "general")][t("sla_compliance")] == "0.0%"  # 26 h > 24 h
+    assert by_type[("complaint", "n/a")][t("sla_compliance")] == "100.0%"
+    open_late = _table(at, 1)
+    assert list(open_late[t("ticket_id")]) == ["T3"]
+
+
+def test_satisfaction_by_channel(app):
+    at = app("satisfaction")
+    shown = _metrics(at)
+    assert shown["CSAT 满意度 · all"] == "66.7%" and shown["CSAT 满意度 · ivr"] == "50.0%"
+
+
+def test_quality_sample_and_fatal_errors(app):
+    at = app("quality")
+    sample = _table(at, 0)
+    assert len(sample) == 11  # every answered segment of March (fewer than 7 per agent)
+    fatal = _table(at, -1)
+    assert list(fatal[t("evaluation_id")]) == ["Q1"]
+
+
+def test_data_health(app):
+    at = app("data_health")
+    assert _metrics(at)["Data as of 数据截至"] == "2024-03-09 16:01"  # K15 ended 16:01:15 local
+    captions = " ".join(c.value for c in at.caption)
+    assert "5 files · 32 rows read = 32 accepted + 0 rejected · 0 files not accounted for" in captions
+
+
+def test_no_warehouse_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("DUCKDB_DATABASE", str(tmp_path / "missing.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert "No warehouse yet" in at.warning[0].value
