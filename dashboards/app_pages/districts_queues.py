@@ -15,29 +15,8 @@ st.title(t("page_districts"))
 st.subheader(t("district"))
 daily = queries.district_daily(f.start, f.end, f.districts)
 if not empty(daily):
-    per_district = (
-        daily.group_by("district", "district_name_zh", "sort_order")
-        .agg(
-            pl.col(
-                "inbound",
-                "offered",
-                "answered",
-                "abandoned",
-                "short_abandoned",
-                "answered_within_sl",
-                "answered_wait_seconds",
-                "handle_seconds",
-            ).sum()
-        )
-        .with_columns(
-            connect_rate=pl.col("answered") / pl.col("offered"),
-            abandon_rate=pl.col("abandoned") / (pl.col("offered") - pl.col("short_abandoned")),
-            service_level=pl.col("answered_within_sl") / (pl.col("answered") + pl.col("abandoned")),
-            asa_seconds=pl.col("answered_wait_seconds") / pl.col("answered"),
-            aht_seconds=pl.col("handle_seconds") / pl.col("answered"),
-        )
-        .with_columns(pl.col(pl.Float64).fill_nan(None))
-        .sort("sort_order")
+    per_district = queries.rates_over_period(daily, ["district", "district_name_zh", "sort_order"]).sort(
+        "sort_order"
     )
     shown = per_district.select(
         "district_name_zh",
@@ -60,28 +39,7 @@ if not empty(daily):
 intervals = queries.queue_intervals_30(f.start, f.end, f.queues)
 st.subheader(t("queue"))
 if not empty(intervals.filter(pl.col("offered") > 0)):
-    per_queue = (
-        intervals.group_by("queue")
-        .agg(
-            pl.col(
-                "offered",
-                "answered",
-                "abandoned",
-                "short_abandoned",
-                "answered_within_sl",
-                "answered_wait_seconds",
-                "handle_seconds",
-            ).sum()
-        )
-        .with_columns(
-            connect_rate=pl.col("answered") / pl.col("offered"),
-            service_level=pl.col("answered_within_sl") / (pl.col("answered") + pl.col("abandoned")),
-            asa_seconds=pl.col("answered_wait_seconds") / pl.col("answered"),
-            aht_seconds=pl.col("handle_seconds") / pl.col("answered"),
-        )
-        .with_columns(pl.col(pl.Float64).fill_nan(None))
-        .sort("offered", descending=True)
-    )
+    per_queue = queries.rates_over_period(intervals, ["queue"]).sort("offered", descending=True)
     st.caption(
         "Queue figures count queue passes (a transferred call counts in both queues). 技能组按段统计。"
     )
