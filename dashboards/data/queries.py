@@ -1,0 +1,300 @@
+"""The dashboards' only way to the warehouse: read-only, one connection per query, marts only.
+
+The refresh replaces the warehouse file by an atomic rename; a reader that opened it just before
+keeps the old version, and a short retry covers the instant of the swap. Results are cached per
+(query, file modification time), so a new refresh is visible at the next rerun.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from zoneinfo import ZoneInfo
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from ingest import settings
+
+
+def warehouse() -> Path:
+    return settings.warehouse_path()
+
+
+def available() -> bool:
+    return warehouse().exists()
+
+
+def _version() -> float:
+    try:
+        return warehouse().stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _read(sql: str, params: tuple, path: str) -> pl.DataFrame:
+    for attempt in range(5):
+        try:
+            with duckdb.connect(path, read_only=True) as con:
+                return con.sql(sql, params=list(params)).pl()
+        except duckdb.IOException:
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(sql: str, params: tuple, path: str, version: float) -> pl.DataFrame:
+    return _read(sql, params, path)
+
+
+def query(sql: str, *params) -> pl.DataFrame:
+    return _cached(sql, tuple(params), str(warehouse()), _version())
+
+
+def local_time(utc) -> str:
+    """A UTC timestamp (or its text) as the center's local time, to the minute."""
+    if utc in (None, ""):
+        return "—"
+    moment = dt.datetime.fromisoformat(str(utc)) if not isinstance(utc, dt.datetime) else utc
+    local = moment.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(settings.center_timezone()))
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+def refresh_status() -> dict:
+    status = warehouse().with_name(warehouse().name + ".status.json")
+    try:
+        return json.loads(status.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+# -- the queries the pages use ---------------------------------------------------------------
+
+
+def date_bounds() -> tuple:
+    row = query("select min(call_date) as first, max(call_date) as last from marts.rpt_kpi_daily where offered > 0")
+    return (row["first"][0], row["last"][0]) if row.height else (None, None)
+
+
+def choices(column: str, table: str) -> list[str]:
+    return query(f"select distinct {column} as v from marts.{table} where {column} is not null order by 1")["v"].to_list()
+
+
+def kpi_daily(start, end) -> pl.DataFrame:
+    return query("select * from marts.rpt_kpi_daily where call_date between ? and ? order by call_date", start, end)
+
+
+def district_daily(start, end, districts: list[str]) -> pl.DataFrame:
+    return query(
+        "select * from marts.rpt_district_daily where call_date between ? and ? "
+        "and (len(?) = 0 or list_contains(?, district)) order by call_date, sort_order",
+        start, end, districts, districts,
+    )
+
+
+RATE_COUNTS = ["offered", "answered", "abandoned", "short_abandoned", "answered_within_sl",
+               "answered_wait_seconds", "handle_seconds"]  # fmt: skip
+
+
+def rates_over_period(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """A period's rates from the summed daily counts (never an average of daily rates), with the
+    definitions of docs/metrics.md; NULL where the denominator is empty."""
+
+    def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+        return pl.when(denominator > 0).then(numerator / denominator)
+
+    present = [c for c in ["inbound", *RATE_COUNTS] if c in frame.columns]
+    return (
+        frame.group_by(by)
+        .agg(pl.col(present).sum())
+        .with_columns(
+            connect_rate=ratio(pl.col("answered"), pl.col("offered")),
+            abandon_rate=ratio(pl.col("abandoned"), pl.col("offered") - pl.col("short_abandoned")),
+            service_level=ratio(pl.col("answered_within_sl"), pl.col("answered") + pl.col("abandoned")),
+            asa_seconds=ratio(pl.col("answered_wait_seconds"), pl.col("answered")),
+            aht_seconds=ratio(pl.col("handle_seconds"), pl.col("answered")),
+        )
+    )
+
+
+def kpi_targets() -> dict[str, float]:
+    rows = query("select kpi_code, target_value from marts.dim_kpi_targets")
+    return dict(zip(rows["kpi_code"].to_list(), rows["target_value"].to_list(), strict=True))
+
+
+def queue_intervals_30(start, end, queues) -> pl.DataFrame:
+    return query(
+        "select * from marts.rpt_queue_interval where call_date between ? and ? and interval_minutes = 30 "
+    "and (len(?) = 0 or list_contains(?, queue))",
+        start, end, queues, queues,
+    )
+
+
+def agent_daily(day) -> pl.DataFrame:
+    return query(
+        "select * from marts.rpt_agent_daily where call_date = ?",
+        day,
+    )
+
+
+def agent_months() -> pl.DataFrame:
+    return query(
+        "select distinct month_start from marts.rpt_agent_monthly order by 1 desc",
+        
+    )
+
+
+def agent_monthly(month) -> pl.DataFrame:
+    return query(
+        "select * from marts.rpt_agent_monthly where month_start = ?",
+        month,
+    )
+
+
+def phone_cap_breaches(start, end) -> pl.DataFrame:
+    return query(
+        "select call_date, agent_id, agent_name, team, phone_hours, answered "
+        "from marts.rpt_agent_daily where is_over_phone_cap and call_date between ? and ? order by phone_hours desc",
+        start, end,
+    )
+
+
+def agent_history(agent, start, end) -> pl.DataFrame:
+    return query(
+        "select call_date, answered, aht_seconds, fcr_rate, csat from marts.rpt_agent_daily "
+        "where agent_id = ? and call_date between ? and ? order by call_date",
+        agent, start, end,
+    )
+
+
+def latest_appraisal() -> pl.DataFrame:
+    return query(
+        "select month_start, peer_group, agent_id, agent_name, team, static_points, dynamic_points, total_points, place, "
+    "places_gained, string_agg(component_code || ' ' || coalesce(tier, '–'), ', ' order by component_code) as tiers "
+    "from marts.rpt_appraisal_monthly where month_start = (select max(month_start) from marts.rpt_appraisal_monthly) "
+    "group by all order by peer_group desc, place",
+        
+    )
+
+
+def repeat_periods(period, district, end) -> pl.DataFrame:
+    return query(
+        "select distinct period_start from marts.rpt_repeat_reasons where period_type = ? and district = ? "
+    "and period_start <= ? order by 1 desc",
+        period, district, end,
+    )
+
+
+def repeat_top5(period, start, district) -> pl.DataFrame:
+    return query(
+        "select rank, reason_code, reason_name_zh, reason_name_en, department_name_zh, department_name_en, repeat_calls, "
+    "share, unresolved_calls, is_final from marts.rpt_repeat_reasons "
+    "where period_type = ? and period_start = ? and district = ? order by rank",
+        period, start, district,
+    )
+
+
+def unresolved_calls(reason, start, end, district) -> pl.DataFrame:
+    return query(
+        "select call_id, call_date, district, caller_number_masked, agent_id, wait_seconds, handle_seconds, ticket_id "
+        "from marts.fct_calls where is_fcr = false and reason_code = ? and call_date between ? and ? "
+        "and (? = 'all' or district = ?) order by call_date, call_id limit 500",
+        reason, start, end, district, district,
+    )
+
+
+def ticket_sla(start, end, districts) -> pl.DataFrame:
+    return query(
+        "select * from marts.rpt_ticket_sla_daily where created_date between ? and ? "
+    "and (len(?) = 0 or list_contains(?, district))",
+        start, end, districts, districts,
+    )
+
+
+def open_past_target(districts) -> pl.DataFrame:
+    return query(
+        "select ticket_id, ticket_type, severity, district, department, created_at, target_hours, "
+    "round(hours_open_as_of, 1) as hours_open from marts.fct_tickets where is_open_past_target "
+    "and (len(?) = 0 or list_contains(?, district)) order by hours_open desc limit 500",
+        districts, districts,
+    )
+
+
+def satisfaction_daily(start, end) -> pl.DataFrame:
+    return query(
+        "select * from marts.rpt_satisfaction_daily where sent_date between ? and ? order by sent_date",
+        start, end,
+    )
+
+
+def csat_by_agent(start, end) -> pl.DataFrame:
+    return query(
+        "select agent_id, agent_name, team, sum(csat_scored) as csat_scored, "
+    "sum(csat * csat_scored) / nullif(sum(csat_scored), 0) as csat "
+    "from marts.rpt_agent_daily where call_date between ? and ? group by all order by csat desc nulls last",
+        start, end,
+    )
+
+
+def qa_sample_months() -> pl.DataFrame:
+    return query(
+        "select distinct month_start from marts.rpt_qa_sample_monthly order by 1 desc",
+        
+    )
+
+
+def qa_sample(month) -> pl.DataFrame:
+    return query(
+        "select sample.agent_id, agents.agent_name, agents.team, sample.sample_number, sample.call_id, sample.call_date, "
+    "sample.queue, sample.reason_code, round(sample.talk_seconds) as talk_seconds "
+    "from marts.rpt_qa_sample_monthly as sample left join marts.dim_agents as agents using (agent_id) "
+    "where month_start = ? order by sample.agent_id, sample.sample_number",
+        month,
+    )
+
+
+def qa_scores(start, end) -> pl.DataFrame:
+    return query(
+        "select qa.agent_id, agents.agent_name, agents.team, count(*) as evaluations, avg(qa.score) as qa_score, "
+    "count(case when qa.is_fatal then 1 end) as fatal_errors from marts.fct_qa_evaluations as qa "
+    "left join marts.dim_agents as agents using (agent_id) where qa.call_date between ? and ? group by all "
+    "order by qa_score",
+        start, end,
+    )
+
+
+def qa_fatal_errors(start, end) -> pl.DataFrame:
+    return query(
+        "select evaluation_id, call_id, agent_id, evaluator_id, evaluated_date, raw_score from marts.fct_qa_evaluations "
+        "where is_fatal and call_date between ? and ? order by evaluated_date",
+        start, end,
+    )
+
+
+def newest_call_end() -> pl.DataFrame:
+    return query(
+        "select max(ended_at) as newest from marts.fct_calls",
+        
+    )
+
+
+def loaded_files() -> pl.DataFrame:
+    return query(
+        "select source, file_path, status, layout, encoding, rows_read, rows_accepted, rows_rejected, rows_duplicate, "
+    "is_accounted_for, message, loaded_at from marts.fct_loaded_files order by loaded_at desc, file_path",
+        
+    )
+
+
+def rejected_by_rule() -> pl.DataFrame:
+    return query(
+        "select source, rule, message, sum(rows_rejected) as rows_rejected, count(*) as files, "
+    "min(file_path || ': rows ' || example_row_numbers) as example, min(first_example_values) as example_values "
+    "from marts.rpt_rejected_rows_by_rule group by all order by rows_rejected desc",
+        
+    )
