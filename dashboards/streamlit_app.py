@@ -14,16 +14,16 @@ from dashboards import filters
 from dashboards.data import queries
 from dashboards.strings import t
 
-st.set_page_config(page_title="Call center 呼叫中心", page_icon="☎️", layout="wide")
+st.set_page_config(page_title=t("app_title"), page_icon="☎️", layout="wide")
 
 if not queries.available():
-    st.title("Call center 呼叫中心")
+    st.title(t("app_title"))
     st.warning(t("no_warehouse", path=queries.warehouse()))
     st.stop()
 
 selected = filters.sidebar()
 if selected is None:
-    st.title("Call center 呼叫中心")
+    st.title(t("app_title"))
     st.info(t("no_data"))
     st.stop()
 st.session_state["filters"] = selected
@@ -34,7 +34,7 @@ if status.get("last_success"):
         f"{t('data_as_of')}: {queries.local_time(status['last_success'].get('newest_call_started_at'))}"
     )
 if status.get("last_failure") and status["last_failure"]["at"] > status.get("last_success", {}).get("at", ""):
-    st.sidebar.error(f"Last refresh failed 刷新失败: {status['last_failure'].get('reason', '')[:200]}")
+    st.sidebar.error(t("refresh_failed", reason=status["last_failure"].get("reason", "")[:200]))
 
 pages = [
     st.Page("app_pages/overview.py", title=t("page_overview"), icon="📊", default=True),

@@ -33,7 +33,7 @@ scope = st.radio(
     options=["rank_in_center", "rank_in_team"],
     horizontal=True,
     key="agents_scope",
-    format_func=lambda s: "Center 中心" if s == "rank_in_center" else "Team 班组",
+    format_func=lambda s: t("scope_center") if s == "rank_in_center" else t("scope_team"),
 )
 if period == "day":
     day = st.date_input(t("call_date"), value=f.end, min_value=f.start, max_value=f.end, key="agents_day")
@@ -45,7 +45,7 @@ else:
 if f.teams:
     ranks = ranks.filter(pl.col("team").is_in(f.teams))
 
-st.subheader("Ranking 排名")
+st.subheader(t("ranking"))
 if not empty(ranks):
     change = scope + "_change"
     board = (
@@ -71,14 +71,14 @@ if not empty(ranks):
     )
     table(board.rename({scope: "rank"}), f"agent_ranking_{period}", "agents_ranking")
 
-    st.subheader("Phone time over the cap 通话超时 (> 6 h/day)")
+    st.subheader(t("phone_cap_title"))
     over = queries.phone_cap_breaches(f.start, f.end)
     if over.is_empty():
-        st.success("No agent over the phone-time cap in this period. 无超时坐席。")
+        st.success(t("phone_cap_none"))
     else:
         table(over, "phone_cap_breaches", "agents_cap")
 
-    st.subheader("One agent's trend 坐席趋势")
+    st.subheader(t("agent_trend"))
     agent = st.selectbox(t("agent"), sorted(ranks["agent_id"].to_list()), key="agents_pick")
     history = queries.agent_history(agent, f.start, f.end)
     chart_and_table(
@@ -88,7 +88,7 @@ if not empty(ranks):
         "agents_trend",
     )
 
-st.subheader("Monthly appraisal 月度考核 (A–E)")
+st.subheader(t("appraisal_title"))
 appraisal = queries.latest_appraisal()
 if not empty(appraisal):
     table(appraisal, "appraisal", "agents_appraisal")

@@ -12,28 +12,30 @@ newest = queries.newest_call_end()["newest"][0]
 left, middle, right = st.columns(3)
 left.metric(t("data_as_of"), queries.local_time(newest))
 success, failure = status.get("last_success", {}), status.get("last_failure", {})
-middle.metric("Last refresh 最近刷新", success.get("at", "—")[:16].replace("T", " "))
-right.metric("Last failure 最近失败", failure.get("at", "—")[:16].replace("T", " ") if failure else "none 无")
+middle.metric(t("last_refresh"), success.get("at", "—")[:16].replace("T", " "))
+right.metric(t("last_failure"), failure.get("at", "—")[:16].replace("T", " ") if failure else t("none"))
 if failure and failure.get("at", "") > success.get("at", ""):
-    st.error(
-        f"The last refresh failed: {failure.get('reason', '')}. "
-        "The numbers shown are from the refresh before."
-    )
+    st.error(t("refresh_failed_long", reason=failure.get("reason", "")))
 
 files = queries.loaded_files()
-st.subheader("Files 文件")
+st.subheader(t("files_title"))
 if not empty(files):
     totals = files.select("rows_read", "rows_accepted", "rows_rejected").sum().to_dicts()[0]
     st.caption(
-        f"{len(files):,} files · {totals['rows_read']:,} rows read = {totals['rows_accepted']:,} accepted + "
-        f"{totals['rows_rejected']:,} rejected · "
-        f"{files.filter(~files['is_accounted_for']).height} files not accounted for"
+        t(
+            "files_caption",
+            files=len(files),
+            read=totals["rows_read"],
+            accepted=totals["rows_accepted"],
+            rejected=totals["rows_rejected"],
+            unaccounted=files.filter(~files["is_accounted_for"]).height,
+        )
     )
     table(files, "loaded_files", "health_files")
 
-st.subheader("Rejected rows by rule 拒收行（按规则）")
+st.subheader(t("rejected_title"))
 rules = queries.rejected_by_rule()
 if rules.is_empty():
-    st.success("No row rejected. 无拒收行。")
+    st.success(t("rejected_none"))
 else:
     table(rules, "rejected_rows_by_rule", "health_rules")

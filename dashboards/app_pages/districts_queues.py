@@ -40,9 +40,7 @@ intervals = queries.queue_intervals_30(f.start, f.end, f.queues)
 st.subheader(t("queue"))
 if not empty(intervals.filter(pl.col("offered") > 0)):
     per_queue = queries.rates_over_period(intervals, ["queue"]).sort("offered", descending=True)
-    st.caption(
-        "Queue figures count queue passes (a transferred call counts in both queues). 技能组按段统计。"
-    )
+    st.caption(t("queue_note"))
     table(
         per_queue.select(
             "queue", "offered", "answered", "connect_rate", "service_level", "asa_seconds", "aht_seconds"
@@ -51,7 +49,7 @@ if not empty(intervals.filter(pl.col("offered") > 0)):
         "districts_queues",
     )
 
-    st.subheader("Weekday × half hour 周内时段热力图")
+    st.subheader(t("heatmap_title"))
     heat = (
         intervals.with_columns(
             weekday=pl.col("call_date").dt.weekday(), half_hour=pl.col("interval_start").dt.strftime("%H:%M")
@@ -90,7 +88,7 @@ if not empty(intervals.filter(pl.col("offered") > 0)):
         "districts_heat",
     )
 
-    st.subheader("Intraday 日内曲线")
+    st.subheader(t("intraday_title"))
     day = st.date_input(t("call_date"), value=f.end, min_value=f.start, max_value=f.end, key="districts_day")
     curve = (
         intervals.filter(pl.col("call_date") == day)

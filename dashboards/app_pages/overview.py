@@ -45,7 +45,7 @@ for i, column in enumerate(
         note=fcr_note if column == "fcr_rate" else "",
     )
 
-st.subheader("30-day trends 近30天趋势")
+st.subheader(t("trends_title"))
 trend = queries.kpi_daily(day - dt.timedelta(days=29), day)
 rate_columns = ["connect_rate", "service_level", "abandon_rate", "fcr_rate"]
 chart_and_table(
@@ -87,10 +87,7 @@ if not empty(report):
         .sort("sort_order")
         .drop("sort_order")
     )
-    st.caption(
-        "呼入 = inbound, 接通 = connected, 接通率 = connect rate; "
-        "one column group per day, as the center prints it."
-    )
+    st.caption(t("daily_report_note"))
     st.dataframe(table, hide_index=True, width="stretch")
     downloads(
         report.select(

@@ -19,7 +19,7 @@ month = st.selectbox(t("month"), months, key="quality_month")
 sample = queries.qa_sample(month)
 if f.teams:
     sample = sample.filter(pl.col("team").is_in(f.teams))
-st.subheader("QA sample 质检抽样 (7 calls per agent, reproducible)")
+st.subheader(t("qa_sample_title"))
 if not empty(sample):
     table(sample, f"qa_sample_{month}", "quality_sample")
 
@@ -33,8 +33,8 @@ if not empty(scores):
         figures.bars(teams, "team", "qa_score", t("qa_score")), scores, "qa_scores", "quality_scores"
     )
     fatal = queries.qa_fatal_errors(f.start, f.end)
-    st.subheader("Fatal errors 致命错误")
+    st.subheader(t("fatal_title"))
     if fatal.is_empty():
-        st.success("No fatal error in this period. 无致命错误。")
+        st.success(t("fatal_none"))
     else:
         table(fatal, "qa_fatal_errors", "quality_fatal")

@@ -26,22 +26,19 @@ starts = queries.repeat_periods(period, district, f.end)["period_start"].to_list
 if not starts:
     st.info(t("no_data"))
     st.stop()
-start = st.selectbox("Period 周期", starts, key="repeat_start")
+start = st.selectbox(t("period"), starts, key="repeat_start")
 top = queries.repeat_top5(period, start, district)
-st.caption(
-    f"District 区域: {district}. "
-    + ("" if top["is_final"].all() else f"Counts are {t('provisional')}: FCR windows still open.")
-)
+st.caption(t("district_note", district=district) + ("" if top["is_final"].all() else t("provisional_note")))
 if not empty(top):
     labelled = top.with_columns(label=pl.format("{} {}", "reason_name_zh", "reason_name_en"))
     chart_and_table(
-        figures.pareto(labelled, "label", "repeat_calls", "Top-5 repeat-call reasons 重复来电前五原因"),
+        figures.pareto(labelled, "label", "repeat_calls", t("top5_title")),
         top.drop("is_final"),
         f"repeat_reasons_{period}_{start}",
         "repeat_top",
     )
 
-    st.subheader("Calls behind a reason 原因明细")
+    st.subheader(t("calls_behind"))
     reason = st.selectbox(t("reason"), top["reason_code"].to_list(), key="repeat_reason")
     calls = queries.unresolved_calls(reason, f.start, f.end, district)
     if not empty(calls):

@@ -53,7 +53,7 @@ chart_and_table(
     "satisfaction_channel",
 )
 
-st.subheader(f"{t('csat')} by agent and team 坐席与班组满意度")
+st.subheader(t("csat_by_agent_title", csat=t("csat")))
 agents = queries.csat_by_agent(f.start, f.end)
 if f.teams:
     agents = agents.filter(pl.col("team").is_in(f.teams))

@@ -53,14 +53,14 @@ chart_and_table(
     "tickets_sla",
 )
 
-st.subheader("Open past target 超时未结工单")
+st.subheader(t("open_late_title"))
 open_late = queries.open_past_target(f.districts)
 if open_late.is_empty():
-    st.success("No open ticket past its target. 无超时工单。")
+    st.success(t("open_late_none"))
 else:
     table(open_late, "open_past_target", "tickets_open")
 
-st.subheader("Callbacks 回访")
+st.subheader(t("callbacks_title"))
 callbacks = summary.filter(pl.col("callbacks_expected") > 0).select(
     "ticket_type",
     "severity",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -77,23 +77,32 @@ def refresh_status() -> dict:
 
 
 def date_bounds() -> tuple:
-    row = query("select min(call_date) as first, max(call_date) as last from marts.rpt_kpi_daily where offered > 0")
+    row = query(
+        "select min(call_date) as first, max(call_date) as last from marts.rpt_kpi_daily where offered > 0"
+    )
     return (row["first"][0], row["last"][0]) if row.height else (None, None)
 
 
 def choices(column: str, table: str) -> list[str]:
-    return query(f"select distinct {column} as v from marts.{table} where {column} is not null order by 1")["v"].to_list()
+    return query(f"select distinct {column} as v from marts.{table} where {column} is not null order by 1")[
+        "v"
+    ].to_list()
 
 
 def kpi_daily(start, end) -> pl.DataFrame:
-    return query("select * from marts.rpt_kpi_daily where call_date between ? and ? order by call_date", start, end)
+    return query(
+        "select * from marts.rpt_kpi_daily where call_date between ? and ? order by call_date", start, end
+    )
 
 
 def district_daily(start, end, districts: list[str]) -> pl.DataFrame:
     return query(
         "select * from marts.rpt_district_daily where call_date between ? and ? "
         "and (len(?) = 0 or list_contains(?, district)) order by call_date, sort_order",
-        start, end, districts, districts,
+        start,
+        end,
+        districts,
+        districts,
     )
 
 
@@ -130,8 +139,11 @@ def kpi_targets() -> dict[str, float]:
 def queue_intervals_30(start, end, queues) -> pl.DataFrame:
     return query(
         "select * from marts.rpt_queue_interval where call_date between ? and ? and interval_minutes = 30 "
-    "and (len(?) = 0 or list_contains(?, queue))",
-        start, end, queues, queues,
+        "and (len(?) = 0 or list_contains(?, queue))",
+        start,
+        end,
+        queues,
+        queues,
     )
 
 
@@ -145,7 +157,6 @@ def agent_daily(day) -> pl.DataFrame:
 def agent_months() -> pl.DataFrame:
     return query(
         "select distinct month_start from marts.rpt_agent_monthly order by 1 desc",
-        
     )
 
 
@@ -160,7 +171,8 @@ def phone_cap_breaches(start, end) -> pl.DataFrame:
     return query(
         "select call_date, agent_id, agent_name, team, phone_hours, answered "
         "from marts.rpt_agent_daily where is_over_phone_cap and call_date between ? and ? order by phone_hours desc",
-        start, end,
+        start,
+        end,
     )
 
 
@@ -168,34 +180,39 @@ def agent_history(agent, start, end) -> pl.DataFrame:
     return query(
         "select call_date, answered, aht_seconds, fcr_rate, csat from marts.rpt_agent_daily "
         "where agent_id = ? and call_date between ? and ? order by call_date",
-        agent, start, end,
+        agent,
+        start,
+        end,
     )
 
 
 def latest_appraisal() -> pl.DataFrame:
     return query(
         "select month_start, peer_group, agent_id, agent_name, team, static_points, dynamic_points, total_points, place, "
-    "places_gained, string_agg(component_code || ' ' || coalesce(tier, '–'), ', ' order by component_code) as tiers "
-    "from marts.rpt_appraisal_monthly where month_start = (select max(month_start) from marts.rpt_appraisal_monthly) "
-    "group by all order by peer_group desc, place",
-        
+        "places_gained, string_agg(component_code || ' ' || coalesce(tier, '–'), ', ' order by component_code) as tiers "
+        "from marts.rpt_appraisal_monthly where month_start = (select max(month_start) from marts.rpt_appraisal_monthly) "
+        "group by all order by peer_group desc, place",
     )
 
 
 def repeat_periods(period, district, end) -> pl.DataFrame:
     return query(
         "select distinct period_start from marts.rpt_repeat_reasons where period_type = ? and district = ? "
-    "and period_start <= ? order by 1 desc",
-        period, district, end,
+        "and period_start <= ? order by 1 desc",
+        period,
+        district,
+        end,
     )
 
 
 def repeat_top5(period, start, district) -> pl.DataFrame:
     return query(
         "select rank, reason_code, reason_name_zh, reason_name_en, department_name_zh, department_name_en, repeat_calls, "
-    "share, unresolved_calls, is_final from marts.rpt_repeat_reasons "
-    "where period_type = ? and period_start = ? and district = ? order by rank",
-        period, start, district,
+        "share, unresolved_calls, is_final from marts.rpt_repeat_reasons "
+        "where period_type = ? and period_start = ? and district = ? order by rank",
+        period,
+        start,
+        district,
     )
 
 
@@ -204,56 +221,65 @@ def unresolved_calls(reason, start, end, district) -> pl.DataFrame:
         "select call_id, call_date, district, caller_number_masked, agent_id, wait_seconds, handle_seconds, ticket_id "
         "from marts.fct_calls where is_fcr = false and reason_code = ? and call_date between ? and ? "
         "and (? = 'all' or district = ?) order by call_date, call_id limit 500",
-        reason, start, end, district, district,
+        reason,
+        start,
+        end,
+        district,
+        district,
     )
 
 
 def ticket_sla(start, end, districts) -> pl.DataFrame:
     return query(
         "select * from marts.rpt_ticket_sla_daily where created_date between ? and ? "
-    "and (len(?) = 0 or list_contains(?, district))",
-        start, end, districts, districts,
+        "and (len(?) = 0 or list_contains(?, district))",
+        start,
+        end,
+        districts,
+        districts,
     )
 
 
 def open_past_target(districts) -> pl.DataFrame:
     return query(
         "select ticket_id, ticket_type, severity, district, department, created_at, target_hours, "
-    "round(hours_open_as_of, 1) as hours_open from marts.fct_tickets where is_open_past_target "
-    "and (len(?) = 0 or list_contains(?, district)) order by hours_open desc limit 500",
-        districts, districts,
+        "round(hours_open_as_of, 1) as hours_open from marts.fct_tickets where is_open_past_target "
+        "and (len(?) = 0 or list_contains(?, district)) order by hours_open desc limit 500",
+        districts,
+        districts,
     )
 
 
 def satisfaction_daily(start, end) -> pl.DataFrame:
     return query(
         "select * from marts.rpt_satisfaction_daily where sent_date between ? and ? order by sent_date",
-        start, end,
+        start,
+        end,
     )
 
 
 def csat_by_agent(start, end) -> pl.DataFrame:
     return query(
         "select agent_id, agent_name, team, sum(csat_scored) as csat_scored, "
-    "sum(csat * csat_scored) / nullif(sum(csat_scored), 0) as csat "
-    "from marts.rpt_agent_daily where call_date between ? and ? group by all order by csat desc nulls last",
-        start, end,
+        "sum(csat * csat_scored) / nullif(sum(csat_scored), 0) as csat "
+        "from marts.rpt_agent_daily where call_date between ? and ? group by all order by csat desc nulls last",
+        start,
+        end,
     )
 
 
 def qa_sample_months() -> pl.DataFrame:
     return query(
         "select distinct month_start from marts.rpt_qa_sample_monthly order by 1 desc",
-        
     )
 
 
 def qa_sample(month) -> pl.DataFrame:
     return query(
         "select sample.agent_id, agents.agent_name, agents.team, sample.sample_number, sample.call_id, sample.call_date, "
-    "sample.queue, sample.reason_code, round(sample.talk_seconds) as talk_seconds "
-    "from marts.rpt_qa_sample_monthly as sample left join marts.dim_agents as agents using (agent_id) "
-    "where month_start = ? order by sample.agent_id, sample.sample_number",
+        "sample.queue, sample.reason_code, round(sample.talk_seconds) as talk_seconds "
+        "from marts.rpt_qa_sample_monthly as sample left join marts.dim_agents as agents using (agent_id) "
+        "where month_start = ? order by sample.agent_id, sample.sample_number",
         month,
     )
 
@@ -261,10 +287,11 @@ def qa_sample(month) -> pl.DataFrame:
 def qa_scores(start, end) -> pl.DataFrame:
     return query(
         "select qa.agent_id, agents.agent_name, agents.team, count(*) as evaluations, avg(qa.score) as qa_score, "
-    "count(case when qa.is_fatal then 1 end) as fatal_errors from marts.fct_qa_evaluations as qa "
-    "left join marts.dim_agents as agents using (agent_id) where qa.call_date between ? and ? group by all "
-    "order by qa_score",
-        start, end,
+        "count(case when qa.is_fatal then 1 end) as fatal_errors from marts.fct_qa_evaluations as qa "
+        "left join marts.dim_agents as agents using (agent_id) where qa.call_date between ? and ? group by all "
+        "order by qa_score",
+        start,
+        end,
     )
 
 
@@ -272,29 +299,27 @@ def qa_fatal_errors(start, end) -> pl.DataFrame:
     return query(
         "select evaluation_id, call_id, agent_id, evaluator_id, evaluated_date, raw_score from marts.fct_qa_evaluations "
         "where is_fatal and call_date between ? and ? order by evaluated_date",
-        start, end,
+        start,
+        end,
     )
 
 
 def newest_call_end() -> pl.DataFrame:
     return query(
         "select max(ended_at) as newest from marts.fct_calls",
-        
     )
 
 
 def loaded_files() -> pl.DataFrame:
     return query(
         "select source, file_path, status, layout, encoding, rows_read, rows_accepted, rows_rejected, rows_duplicate, "
-    "is_accounted_for, message, loaded_at from marts.fct_loaded_files order by loaded_at desc, file_path",
-        
+        "is_accounted_for, message, loaded_at from marts.fct_loaded_files order by loaded_at desc, file_path",
     )
 
 
 def rejected_by_rule() -> pl.DataFrame:
     return query(
         "select source, rule, message, sum(rows_rejected) as rows_rejected, count(*) as files, "
-    "min(file_path || ': rows ' || example_row_numbers) as example, min(first_example_values) as example_values "
-    "from marts.rpt_rejected_rows_by_rule group by all order by rows_rejected desc",
-        
+        "min(file_path || ': rows ' || example_row_numbers) as example, min(first_example_values) as example_values "
+        "from marts.rpt_rejected_rows_by_rule group by all order by rows_rejected desc",
     )
