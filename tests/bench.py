@@ -98,9 +98,11 @@ def bench_pages(database: Path) -> None:
         timings = []
         for _ in range(2):
             at = AppTest.from_file(app, default_timeout=120)
-            at.run()
             started = time.perf_counter()
-            at.switch_page(f"app_pages/{page}.py").run()
+            at.run()  # the overview is the default page: this run renders it
+            if page != "overview":
+                started = time.perf_counter()
+                at.switch_page(f"app_pages/{page}.py").run()
             timings.append(time.perf_counter() - started)
         print(f"page {page}: {timings[0]:.2f} s first render, {timings[1]:.2f} s cached (target < 1 s)")
 
