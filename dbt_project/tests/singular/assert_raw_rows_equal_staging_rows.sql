@@ -2,24 +2,25 @@
 
 -- Staging renames and types; it must not drop or duplicate rows.
 -- A row here names a source whose staging view lost or gained rows.
+{% set pairs = [
+    ('calls', 'stg_raw__call_segments'),
+    ('tickets', 'stg_raw__tickets'),
+    ('surveys', 'stg_raw__surveys'),
+    ('qa_evaluations', 'stg_raw__qa_evaluations'),
+    ('agents', 'stg_raw__agents'),
+] %}
+
 with
 
 counts as (
 
-    select 'calls' as source, (select count(*) from {{ source('raw', 'calls') }}) as raw_rows,
-        (select count(*) from {{ ref('stg_raw__call_segments') }}) as staging_rows
-    union all
-    select 'tickets', (select count(*) from {{ source('raw', 'tickets') }}),
-        (select count(*) from {{ ref('stg_raw__tickets') }})
-    union all
-    select 'surveys', (select count(*) from {{ source('raw', 'surveys') }}),
-        (select count(*) from {{ ref('stg_raw__surveys') }})
-    union all
-    select 'qa', (select count(*) from {{ source('raw', 'qa_evaluations') }}),
-        (select count(*) from {{ ref('stg_raw__qa_evaluations') }})
-    union all
-    select 'agents', (select count(*) from {{ source('raw', 'agents') }}),
-        (select count(*) from {{ ref('stg_raw__agents') }})
+    {% for raw_table, staging_model in pairs %}
+        select
+            '{{ raw_table }}' as source_table,
+            (select count(*) from {{ source('raw', raw_table) }}) as raw_rows,
+            (select count(*) from {{ ref(staging_model) }}) as staging_rows
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 )
 

@@ -51,10 +51,7 @@ classified as (
             when is_answered then talk_seconds + hold_seconds + coalesce(acw_seconds, 0)
         end as handle_seconds,
         is_answered and acw_seconds is not null as is_acw_known,
-        is_answered and wait_seconds <= {{ var('service_level_seconds') }} as is_answered_within_sl,
-        cast(attributed_at_local as date) as segment_date,
-        {{ interval_start('attributed_at_local', 15) }} as interval_15_start,
-        {{ interval_start('attributed_at_local', 30) }} as interval_30_start
+        {{ attribution_columns('segment_date') }}
 
     from timed
 

@@ -92,10 +92,7 @@ final as (
             else {{ exit_outcome('last_end_reason', 'wait_seconds') }}
         end as outcome,
         is_answered and segments > 1 as is_transferred,
-        is_answered and wait_seconds <= {{ var('service_level_seconds') }} as is_answered_within_sl,
-        cast(attributed_at_local as date) as call_date,
-        {{ interval_start('attributed_at_local', 15) }} as interval_15_start,
-        {{ interval_start('attributed_at_local', 30) }} as interval_30_start
+        {{ attribution_columns('call_date') }}
 
     from collapsed
 
