@@ -28,11 +28,25 @@ def excel_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
     return buffer.getvalue()
 
 
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """CSV for Excel users: UTF-8 with BOM, and text that a spreadsheet would run as a formula
+    (=, +, -, @ first) prefixed with an apostrophe so it opens as text (CSV injection)."""
+    safe = frame.with_columns(
+        pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]"))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+    return safe.write_csv().encode("utf-8-sig")
+
+
 def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
     left, right = st.columns(2)
     left.download_button(
         t("download_csv"),
-        frame.write_csv().encode("utf-8-sig"),
+        csv_bytes(frame),
         f"{name}.csv",
         "text/csv",
         key=f"{key}_csv",
