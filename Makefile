@@ -55,7 +55,12 @@ dashboard: install  ## serve the dashboards on http://127.0.0.1:8501
 	$(RUN) streamlit run dashboards/streamlit_app.py --server.headless true --server.address 127.0.0.1 \
 		--server.port 8501 --browser.gatherUsageStats false --client.toolbarMode viewer
 
-demo: install generate refresh  ## install, generate the demo, refresh, show yesterday's numbers, serve the dashboards
+DEFAULT_WAREHOUSE := $(CURDIR)/data/warehouse.duckdb
+
+demo: install  ## install, generate the demo, refresh, show yesterday's numbers, serve the dashboards
+	@# A new demo is a new 90-day window: start its warehouse afresh (only at the default path).
+	@if [ "$(DUCKDB_DATABASE)" = "$(DEFAULT_WAREHOUSE)" ]; then rm -f "$(DEFAULT_WAREHOUSE)" "$(DEFAULT_WAREHOUSE)".*; fi
+	@$(MAKE) --no-print-directory generate refresh
 	@$(RUN) python -m ingest summary
 	@echo "Analysts: open $(DUCKDB_DATABASE) read-only (see README, Querying the warehouse)."
 	@echo "Dashboards: http://127.0.0.1:8501 (Ctrl-C to stop)"
