@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from dashboards.data import queries
 from dashboards.strings import t
+from ingest import settings
 
 
 @dataclass(frozen=True)
@@ -25,11 +27,21 @@ def sidebar() -> Filters | None:
     if first is None:
         return None
     st.sidebar.header(t("filters"))
-    default_start = max(first, last - dt.timedelta(days=29))
+    # A manager reviews yesterday (center time); older data opens on its newest day. The newest
+    # date may hold only the few calls queued after midnight, so it is not the default.
+    yesterday = dt.datetime.now(ZoneInfo(settings.center_timezone())).date() - dt.timedelta(days=1)
+    default_end = yesterday if first <= yesterday <= last else last
+    default_start = max(first, default_end - dt.timedelta(days=29))
     picked = st.sidebar.date_input(
-        t("date_range"), value=(default_start, last), min_value=first, max_value=last, key="filter_dates"
+        t("date_range"),
+        value=(default_start, default_end),
+        min_value=first,
+        max_value=last,
+        key="filter_dates",
     )
-    start, end = picked if isinstance(picked, tuple | list) and len(picked) == 2 else (default_start, last)
+    start, end = (
+        picked if isinstance(picked, tuple | list) and len(picked) == 2 else (default_start, default_end)
+    )
     districts = st.sidebar.multiselect(
         t("district"),
         queries.choices("district", "dim_districts"),

@@ -109,6 +109,7 @@ LABELS: dict[str, str] = {
     "example": "Example 示例",
     "example_values": "Example values 示例值",
     "label": "Label",
+    "cumulative_share": "Cumulative share of unresolved calls 累计占比",
     # titles, notes and messages of the pages
     "scope_center": "Center 中心",
     "scope_team": "Team 班组",

@@ -32,7 +32,7 @@ st.caption(t("district_note", district=district) + ("" if top["is_final"].all() 
 if not empty(top):
     labelled = top.with_columns(label=pl.format("{} {}", "reason_name_zh", "reason_name_en"))
     chart_and_table(
-        figures.pareto(labelled, "label", "repeat_calls", t("top5_title")),
+        figures.pareto(labelled, "label", "repeat_calls", t("top5_title"), share="share"),
         top.drop("is_final"),
         f"repeat_reasons_{period}_{start}",
         "repeat_top",

@@ -50,21 +50,23 @@ def bars(
     return fig
 
 
-def pareto(frame: pl.DataFrame, label: str, count: str, title: str) -> go.Figure:
-    """Bars by count, descending, with the cumulative share on a second axis."""
+def pareto(frame: pl.DataFrame, label: str, count: str, title: str, share: str | None = None) -> go.Figure:
+    """Bars by count, descending, with the cumulative share on a second axis. With `share` (each
+    bar's share of the whole, not only of the bars shown) the line tells how much the bars cover."""
     ordered = frame.sort(count, descending=True)
-    total = ordered[count].sum() or 1
-    cumulative = (ordered[count].cum_sum() / total).to_list()
+    parts = ordered[share] if share else ordered[count] / (ordered[count].sum() or 1)
     fig = go.Figure()
-    fig.add_bar(
-        x=ordered[label].to_list(), y=ordered[count].to_list(), name=t("repeat_call_rate").split(" ")[0]
-    )
+    fig.add_bar(x=ordered[label].to_list(), y=ordered[count].to_list(), name=t(count))
     fig.add_scatter(
-        x=ordered[label].to_list(), y=cumulative, yaxis="y2", mode="lines+markers", name="cumulative %"
+        x=ordered[label].to_list(),
+        y=parts.cum_sum().to_list(),
+        yaxis="y2",
+        mode="lines+markers",
+        name=t("cumulative_share"),
     )
     fig.update_layout(
         title=title,
-        yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "range": [0, 1.05]},
+        yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "range": [0, 1.02], "dtick": 0.2},
         **_LAYOUT,
     )
     return fig
