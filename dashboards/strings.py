@@ -28,6 +28,8 @@ LABELS: dict[str, str] = {
     "qa_score": "QA score 质检成绩",
     "phone_orders": "Phone orders 电话订购",
     "agents_handling": "Agents handling 在线坐席",
+    "required_agents": "Required agents (Erlang C) 需求坐席",
+    "staffing_title": "Staffing: required vs handling 人力需求与实际",
     # columns of the tables
     "agent_id": "Agent ID 工号",
     "agent_name": "Name 姓名",

@@ -102,3 +102,15 @@ if not empty(intervals.filter(pl.col("offered") > 0)):
         f"intraday_{day}",
         "districts_intraday",
     )
+
+    st.subheader(t("staffing_title"))
+    staffing = queries.interval_staffing(day)
+    if not empty(staffing):
+        chart_and_table(
+            figures.trend(
+                staffing, "interval_start", ["required_agents", "agents_handling"], "", percent=False
+            ),
+            staffing,
+            f"staffing_{day}",
+            "districts_staffing",
+        )

@@ -323,3 +323,12 @@ def rejected_by_rule() -> pl.DataFrame:
         "min(file_path || ': rows ' || example_row_numbers) as example, min(first_example_values) as example_values "
         "from marts.rpt_rejected_rows_by_rule group by all order by rows_rejected desc",
     )
+
+
+def interval_staffing(day, minutes: int = 30) -> pl.DataFrame:
+    return query(
+        "select interval_start, offered, required_agents, agents_handling from marts.rpt_interval_staffing "
+        "where call_date = ? and interval_minutes = ? order by interval_start",
+        day,
+        minutes,
+    )

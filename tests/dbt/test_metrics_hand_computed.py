@@ -350,3 +350,19 @@ def test_every_mart_column_is_documented(q):
         table: sorted(cols - documented[table]) for table, cols in actual.items() if cols - documented[table]
     }
     assert missing == {}
+
+
+def test_interval_staffing(q):
+    rows = {
+        r["interval_start"]: r
+        for r in q(
+            "select * from marts.rpt_interval_staffing "
+            "where interval_minutes = 30 and call_date = '2024-03-01'"
+        )
+    }
+    ten = rows[dt.datetime(2024, 3, 1, 10, 0)]  # K01 answered (handle 330), K02 and K03 abandoned
+    assert (ten["offered"], ten["answered"], ten["aht_seconds"]) == (3, 1, 330)
+    assert ten["traffic_erlangs"] == pytest.approx(3 * 330 / 1800)  # 0.55 Erlang
+    assert (ten["required_agents"], ten["agents_handling"]) == (2, 1)  # SL 0.465 with 1 agent, 0.891 with 2
+    noon = rows[dt.datetime(2024, 3, 1, 12, 0)]  # K06 timed out, K07 left: nobody answered
+    assert (noon["offered"], noon["required_agents"], noon["agents_handling"]) == (2, None, 0)

@@ -1,0 +1,115 @@
+"""One row per local date and interval (15 and 30 minutes), center level: offered calls, AHT, the
+agents who handled calls, and the agents Erlang C requires for the service-level target.
+
+A dbt Python model (dbt-duckdb runs it in process): the Erlang C functions below are pure and
+tested against published cases (tests/dbt/test_erlang.py, shared erlang-oracles data).
+Traffic A = offered calls × AHT / interval length; required agents = the smallest N > A whose
+service level (answered within var service_level_seconds) reaches var service_level_target.
+"""
+
+import math
+
+
+def traffic_erlangs(calls: float, aht_seconds: float, interval_seconds: float) -> float:
+    return calls * aht_seconds / interval_seconds
+
+
+def wait_probability(traffic: float, agents: int) -> float:
+    """Erlang C: the probability that a call waits (1 when the agents cannot carry the traffic)."""
+    if agents <= traffic:
+        return 1.0
+    blocking = 1.0  # Erlang B by its stable recursion, then C from B
+    for k in range(1, agents + 1):
+        blocking = traffic * blocking / (k + traffic * blocking)
+    return agents * blocking / (agents - traffic * (1 - blocking))
+
+
+def service_level(traffic: float, agents: int, aht_seconds: float, target_seconds: float) -> float:
+    if agents <= traffic:
+        return 0.0
+    return 1 - wait_probability(traffic, agents) * math.exp(
+        -(agents - traffic) * target_seconds / aht_seconds
+    )
+
+
+def average_speed_of_answer(traffic: float, agents: int, aht_seconds: float) -> float:
+    if agents <= traffic:
+        return math.inf
+    return wait_probability(traffic, agents) * aht_seconds / (agents - traffic)
+
+
+def required_agents(
+    calls: float,
+    aht_seconds: float | None,
+    interval_seconds: float,
+    target_seconds: float,
+    target_service_level: float,
+    max_occupancy: float | None = None,
+) -> int | None:
+    """Smallest number of agents meeting the service-level target (and the occupancy cap, if any):
+    0 without calls, None when no call was answered (handle time unknown)."""
+    if not calls:
+        return 0
+    if not aht_seconds or aht_seconds <= 0:
+        return None
+    traffic = traffic_erlangs(calls, aht_seconds, interval_seconds)
+    agents = max(1, math.floor(traffic) + 1)
+    while service_level(traffic, agents, aht_seconds, target_seconds) < target_service_level or (
+        max_occupancy is not None and traffic / agents > max_occupancy
+    ):
+        agents += 1
+    return agents
+
+
+def with_shrinkage(agents: int, shrinkage: float) -> int:
+    """Staff to schedule so that `agents` are on the phones after breaks, training, absence."""
+    return math.ceil(agents / (1 - shrinkage))
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    target_seconds = float(dbt.config.get("service_level_seconds") or 20)
+    target = float(dbt.config.get("service_level_target") or 0.8)
+    calls = dbt.ref("fct_calls")
+    segments = dbt.ref("fct_call_segments")
+    rows = []
+    for minutes in (15, 30):
+        column = f"interval_{minutes}_start"
+        traffic = (
+            calls.filter("is_offered")
+            .aggregate(
+                f"call_date, {column} as interval_start, count(*) as offered, "
+                "count(case when is_answered then 1 end) as answered, "
+                "sum(case when is_answered then handle_seconds end) as handle_seconds"
+            )
+            .fetchall()
+        )
+        handling = dict(
+            ((day, start), n)
+            for day, start, n in segments.filter("is_answered")
+            .aggregate(f"segment_date, {column}, count(distinct agent_id)")
+            .fetchall()
+        )
+        for day, start, offered, answered, handle in traffic:
+            aht = handle / answered if answered else None
+            rows.append(
+                {
+                    "call_date": day,
+                    "interval_start": start,
+                    "interval_minutes": minutes,
+                    "offered": offered,
+                    "answered": answered,
+                    "aht_seconds": aht,
+                    "traffic_erlangs": traffic_erlangs(offered, aht, minutes * 60) if aht else None,
+                    "required_agents": required_agents(offered, aht, minutes * 60, target_seconds, target),
+                    "agents_handling": handling.get((day, start), 0),
+                }
+            )
+    import pyarrow as pa
+
+    schema = pa.schema(
+        [("call_date", pa.date32()), ("interval_start", pa.timestamp("us")), ("interval_minutes", pa.int32()),
+         ("offered", pa.int64()), ("answered", pa.int64()), ("aht_seconds", pa.float64()),
+         ("traffic_erlangs", pa.float64()), ("required_agents", pa.int64()), ("agents_handling", pa.int64())]
+    )  # fmt: skip
+    return pa.Table.from_pylist(rows, schema=schema)
