@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "dbt_project" / "models" / "marts" / "calls" / "rpt_interval_staffing.py"
-ORACLES = ROOT.parent / "shared" / "data" / "external" / "erlang-oracles" / "erlang_cases.csv"
+# Copied from the shared erlang-oracles data (provenance and licences in SOURCE.md beside it).
+ORACLES = ROOT / "tests" / "fixtures" / "erlang" / "erlang_cases.csv"
 
 spec = importlib.util.spec_from_file_location("rpt_interval_staffing", MODEL)
 erlang = importlib.util.module_from_spec(spec)
