@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -29,7 +28,7 @@ def sidebar() -> Filters | None:
     st.sidebar.header(t("filters"))
     # A manager reviews yesterday (center time); older data opens on its newest day. The newest
     # date may hold only the few calls queued after midnight, so it is not the default.
-    yesterday = dt.datetime.now(ZoneInfo(settings.center_timezone())).date() - dt.timedelta(days=1)
+    yesterday = settings.center_yesterday()
     default_end = yesterday if first <= yesterday <= last else last
     default_start = max(first, default_end - dt.timedelta(days=29))
     picked = st.sidebar.date_input(

@@ -8,7 +8,6 @@ so landing it again (under any name) changes nothing; a file that failed is trie
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -280,7 +279,3 @@ def summarise(results: list[FileResult]) -> str:
         f"{sum(r.rows_rejected for r in loaded):,} rejected"
     )
     return f"files: {', '.join(parts)}; {rows}"
-
-
-def report_json(report: LoadReport) -> str:
-    return json.dumps({"totals": report.totals(), "seconds": round(report.seconds, 2)})

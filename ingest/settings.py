@@ -6,6 +6,7 @@ point the same code at another warehouse by changing the environment.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -57,3 +58,8 @@ def caller_key_secret() -> bytes:
 
 def using_demo_secret() -> bool:
     return _get("CALLER_KEY_SECRET") == DEFAULTS["CALLER_KEY_SECRET"]
+
+
+def center_yesterday() -> dt.date:
+    """Yesterday in the center's time zone: the day the refresh builds and a manager reviews."""
+    return dt.datetime.now(ZoneInfo(center_timezone())).date() - dt.timedelta(days=1)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 
-from ingest.settings import center_timezone
+from ingest.settings import center_yesterday
 
 TABLES = [
     ("raw.calls", "call segments", "started_at"),
@@ -65,7 +63,7 @@ def _print_kpis(con: duckdb.DuckDBPyConnection) -> None:
     if not built:
         return
     # A manager reads yesterday's numbers (center time); older data shows its newest day.
-    yesterday = dt.datetime.now(ZoneInfo(center_timezone())).date() - dt.timedelta(days=1)
+    yesterday = center_yesterday()
     cursor = con.execute(
         "select * from marts.rpt_kpi_daily where offered > 0 "
         "order by (call_date = ?) desc, call_date desc limit 1",

@@ -8,12 +8,10 @@ for the dashboards, and says in plain words what happened.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import re
 import sys
 import time
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 
@@ -43,8 +41,7 @@ def run_refresh(partition: str | None = None, instance: dg.DagsterInstance | Non
     defs = build_definitions()
     job = defs.resolve_job_def("daily_refresh")
     if partition is None:
-        today = dt.datetime.now(ZoneInfo(settings.center_timezone())).date()
-        partition = (today - dt.timedelta(days=1)).isoformat()
+        partition = settings.center_yesterday().isoformat()
     started = time.perf_counter()
     own_instance = instance is None
     if instance is None:

@@ -57,7 +57,13 @@ def test_overview_shows_the_day_against_targets(app):
     assert shown["AHT 平均处理时长"] == "3:36"  # 1,510 s / 7 = 215.7 s
     assert shown["FCR 首次解决率"] == "83.3%"  # 5 / 6, final
     assert shown["CSAT 满意度"] == "66.7%"  # 2 / 3
-    # 2 March has one call; 4 March's FCR is provisional and says so.
+    # 2 March against 1 March: connect rate 100.0 % vs 63.6 % -> +36.4 pts; ASA 10 s vs 13 s -> -3 s.
+    at.date_input(key="overview_day").set_value(MARCH_2).run()
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["Connect rate 接通率"] == "+36.4 pts"
+    assert deltas["ASA 平均应答速度"] == "-3 s"
+    assert deltas["Inbound 呼入总数"] == "-91.7%"  # 1 vs 12
+    # 4 March's FCR is provisional and says so.
     at.date_input(key="overview_day").set_value(dt.date(2024, 3, 4)).run()
     assert _metrics(at)["FCR 首次解决率 (provisional 暂定)"] == "100.0%"
 

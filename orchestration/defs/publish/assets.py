@@ -7,6 +7,7 @@ import dagster as dg
 import duckdb
 from dagster import AssetExecutionContext
 
+from ingest import settings
 from orchestration import checks
 from orchestration.defs.warehouse.resources import WarehouseResource
 from orchestration.publishing import publish_working_copy, record_status, release_writer_lock
@@ -16,7 +17,7 @@ PUBLISHED = dg.AssetKey(["published_warehouse"])
 
 def _partition_day(context) -> dt.date:
     key = context.partition_key_range.end if context.has_partition_key else None
-    return dt.date.fromisoformat(key[:10]) if key else dt.date.today() - dt.timedelta(days=1)
+    return dt.date.fromisoformat(key[:10]) if key else settings.center_yesterday()
 
 
 def build_publish_assets(dbt_models, partitions_def: dg.PartitionsDefinition) -> list:

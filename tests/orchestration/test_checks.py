@@ -1,0 +1,72 @@
+"""The refresh's checks on small tables whose expected answers were worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from orchestration import checks
+
+MONDAY = dt.date(2024, 3, 25)
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create schema raw")
+    yield con
+    con.close()
+
+
+def _offered(con, rows: dict[dt.date, int]) -> None:
+    con.execute("create or replace table marts.rpt_kpi_daily (call_date date, offered bigint)")
+    con.executemany("insert into marts.rpt_kpi_daily values (?, ?)", list(rows.items()))
+
+
+def test_volume_far_above_the_usual_monday_is_reported(con):
+    # Four earlier Mondays: 90, 100, 100, 110 -> median 100, usual range 50-200. A Tuesday of
+    # 1,000 calls is not a Monday and does not count.
+    history = {
+        MONDAY - dt.timedelta(weeks=w): n for w, n in zip(range(1, 5), [100, 110, 90, 100], strict=True)
+    }
+    _offered(con, {**history, MONDAY: 300, MONDAY - dt.timedelta(days=6): 1000})
+    (problem,) = checks.volume_problems(con, MONDAY)
+    assert problem.startswith("300 calls offered on 2024-03-25, usual for a Monday is 100 (range 50–200")
+    _offered(con, {**history, MONDAY: 200})  # at the edge of the range: fine
+    assert checks.volume_problems(con, MONDAY) == []
+    _offered(con, {**history, MONDAY: 49})  # under half: a half-delivered file?
+    assert len(checks.volume_problems(con, MONDAY)) == 1
+
+
+def test_volume_needs_three_weeks_of_history(con):
+    _offered(con, {MONDAY - dt.timedelta(weeks=1): 100, MONDAY - dt.timedelta(weeks=2): 100, MONDAY: 900})
+    assert checks.volume_problems(con, MONDAY) == []
+
+
+def test_freshness_uses_the_centers_local_date(con):
+    con.execute("create table raw.calls (started_at timestamp)")
+    con.execute("insert into raw.calls values ('2024-03-08 16:30:00')")  # 00:30 on 9 March in Shanghai
+    assert checks.freshness_problems(con, dt.date(2024, 3, 9), "Asia/Shanghai") == []
+    assert checks.freshness_problems(con, dt.date(2024, 3, 8), "Asia/Shanghai") == [
+        "no calls started on 2024-03-08 (Asia/Shanghai) have been loaded"
+    ]
+
+
+def test_reconciliation_counts_every_row(con):
+    con.execute(
+        "create table raw.loaded_files (file_id bigint, file_path varchar, status varchar, rows_read bigint, "
+        "rows_accepted bigint, rows_rejected bigint, rows_duplicate bigint)"
+    )
+    for table in ("calls", "ticket_history", "surveys", "qa_evaluations", "agent_history"):
+        con.execute(f"create table raw.{table} (_file_id bigint)")
+    con.execute("create table raw.rejected_rows (file_id bigint)")
+    # File 1: 4 rows read = 3 accepted (1 of them a duplicate, so 2 stored) + 1 rejected.
+    con.execute("insert into raw.loaded_files values (1, 'calls/a.csv', 'loaded', 4, 3, 1, 1)")
+    con.execute("insert into raw.calls values (1), (1)")
+    con.execute("insert into raw.rejected_rows values (1)")
+    assert checks.reconciliation_problems(con) == []
+    con.execute("insert into raw.calls values (1)")  # a row too many in raw
+    assert checks.reconciliation_problems(con) == ["calls/a.csv: 2 rows to store but 3 in raw"]
