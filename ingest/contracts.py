@@ -77,6 +77,7 @@ CONTRACTS: dict[str, Contract] = {
             Column("end_reason", "text", allowed=END_REASONS),
             Column("reason_code", "reason"),
             Column("ticket_id", "text"),
+            Column("priority", "int"),
         ),
         key=("call_id", "segment"),
     ),

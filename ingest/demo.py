@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -744,6 +745,9 @@ def write_landing(
     plan = [("calls", calls, "%Y-%m-%d"), ("tickets", tickets, "%Y-%m-%d"),
             ("surveys", surveys, "%Y-%m-%d"), ("qa", qa, None)]  # fmt: skip
     for source, frame, _ in plan:
+        if source == "calls" and layout in ("queue_log", "cdr"):
+            written["calls"] = _write_switch_files(tables["calls"], out / "calls", layout, progress)
+            continue
         zh = layout == "zh" and source in ("calls", "tickets")
         ext, fmt, encoding = ("csv", "csv", "gb18030") if zh else (file_format, file_format, "utf-8")
         parts = frame.partition_by("export_date", as_dict=True, maintain_order=True)
@@ -765,13 +769,34 @@ def write_landing(
     return written
 
 
+def _write_switch_files(calls: pl.DataFrame, out: Path, layout: str, progress=print) -> int:
+    """Calls as an Asterisk switch per district writes them: folders demo_pbx_<district>/."""
+    from ingest.adapters import writers
+
+    tz = settings.center_timezone()
+    lines = 0
+    for (district,), part in calls.partition_by("district", as_dict=True, maintain_order=True).items():
+        folder = out / f"demo_pbx_{district}"
+        if layout == "queue_log":
+            lines += writers.write_queue_log(part, folder, tz, district)
+        else:
+            lines += writers.write_master_csv(part, folder, district)
+    kind = "queue_log" if layout == "queue_log" else "Master.csv"
+    progress(f"  wrote calls as {kind}: {lines:,} lines in calls/demo_pbx_<district>/")
+    return lines
+
+
 def clean_demo_files(out: Path) -> int:
     """Remove earlier demo files (and only those: named demo_*) from the landing folder."""
     removed = 0
     for source in ("calls", "tickets", "surveys", "qa", "agents"):
         for path in (out / source).glob("demo_*"):
-            path.unlink()
-            removed += 1
+            if path.is_dir():  # demo_pbx_<district>/ folders of switch files
+                removed += sum(1 for _ in path.iterdir())
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+                removed += 1
     return removed
 
 
@@ -782,8 +807,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--end", type=dt.date.fromisoformat, help="last day (default: yesterday)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--format", dest="file_format", choices=["csv", "parquet", "xlsx"], default="csv")
-    parser.add_argument("--layout", choices=["canonical", "zh"], default="canonical",
-                        help="zh: calls and tickets with Chinese headers in GB18030 CSV")  # fmt: skip
+    parser.add_argument("--layout", choices=["canonical", "zh", "queue_log", "cdr"], default="canonical",
+                        help="zh: calls and tickets with Chinese headers in GB18030 CSV; "
+                             "queue_log / cdr: calls as an Asterisk switch writes them")  # fmt: skip
     parser.add_argument("--out", type=Path, help="landing folder (default: $LANDING_DIR)")
     parser.add_argument("--clean", action="store_true", help="first remove earlier demo_* files")
     args = parser.parse_args(argv)

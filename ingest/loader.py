@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from ingest import warehouse
+from ingest.adapters import Adapted, adapt, folder_format
 from ingest.contracts import CONTRACTS
 from ingest.mappings import Layout, MappingError, load_layouts, resolve_layout
 from ingest.readers import SUPPORTED_SUFFIXES, FileRejected, read_file
@@ -83,7 +84,12 @@ def discover(landing: Path) -> tuple[dict[str, list[Path]], list[str]]:
             continue
         for path in sorted(folder.rglob("*")):
             # Hidden files, Excel lock files (~$...) and partial downloads are not deliveries.
-            if not path.is_file() or path.name.startswith((".", "~$")) or path.suffix in (".part", ".tmp"):
+            # _format.yaml and other files starting with "_" configure a folder.
+            if (
+                not path.is_file()
+                or path.name.startswith((".", "~$", "_"))
+                or path.suffix in (".part", ".tmp")
+            ):
                 continue
             found[source].append(path)
     return found, ignored
@@ -121,21 +127,30 @@ def load_file(
     result = FileResult(source, rel, "loaded")
     file_format = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     encoding = layout_name = None
+    adapted: Adapted | None = None
+    stream = path.parent.relative_to(landing).as_posix()
     try:
-        read = read_file(path, data)
-        encoding = read.encoding
-        headers = [c for c in read.frame.columns if c != "_row_number"]
-        layout, rename, missing = resolve_layout(source, headers, layouts)
-        if missing:
-            raise FileRejected(
-                f"missing required column(s) {', '.join(missing)}; the file has "
-                f"{', '.join(headers[:20])}{' …' if len(headers) > 20 else ''}. Rename the "
-                f"columns or add a mapping file in {MAPPINGS_SUBDIR}/ (see docs/data-contracts.md)"
-            )
-        layout_name = layout.name if layout else "canonical"
-        ignored_cols = [h for h in headers if h not in rename]
-        frame = read.frame.select("_row_number", *[pl.col(h).alias(c) for h, c in rename.items()])
-        frame = _value_maps(frame, layout)
+        fmt = folder_format(path, landing, source)
+        if fmt is not None:
+            adapted = adapt(fmt, path, data, warehouse.held_lines(con, stream), tz)
+            file_format, layout_name = adapted.file_format, fmt.name
+            frame, notes, ignored_cols = adapted.frame, list(adapted.notes), []
+        else:
+            read = read_file(path, data, lambda names: not resolve_layout(source, names, layouts)[2])
+            encoding = read.encoding
+            headers = [c for c in read.frame.columns if c != "_row_number"]
+            layout, rename, missing = resolve_layout(source, headers, layouts)
+            if missing:
+                raise FileRejected(
+                    f"missing required column(s) {', '.join(missing)}; the file has "
+                    f"{', '.join(headers[:20])}{' …' if len(headers) > 20 else ''}. Rename the "
+                    f"columns or add a mapping file in {MAPPINGS_SUBDIR}/ (see docs/data-contracts.md)"
+                )
+            layout_name = layout.name if layout else "canonical"
+            ignored_cols = [h for h in headers if h not in rename]
+            frame = read.frame.select("_row_number", *[pl.col(h).alias(c) for h, c in rename.items()])
+            frame = _value_maps(frame, layout)
+            notes = list(read.notes)
         checked = validate(frame, source, ref, tz, secret)
     except FileRejected as exc:
         result.status, result.message = "failed", str(exc)
@@ -150,7 +165,6 @@ def load_file(
             )  # fmt: skip
         return result
 
-    notes = list(read.notes)
     if ignored_cols:
         notes.append(f"ignored extra column(s): {', '.join(ignored_cols)}")
     with _transaction(con):
@@ -159,13 +173,15 @@ def load_file(
         file_id = warehouse.next_file_id(con)
         new, conflicts, duplicates = warehouse.split_against_loaded(con, source, checked.accepted)
         rejected = checked.rejected
+        if adapted is not None and adapted.rejected.height:
+            rejected = pl.concat([adapted.rejected, rejected], how="diagonal_relaxed")
         if not conflicts.is_empty():
             rejected = pl.concat([rejected, _conflict_rejections(source, conflicts)], how="diagonal")
         warehouse.insert_rows(con, source, new, file_id)
         warehouse.insert_rejected(con, source, file_id, rel, rejected)
-        result.rows_read = frame.height
+        result.rows_read = frame.height + (adapted.rejected.height if adapted is not None else 0)
         result.rows_rejected = rejected.height
-        result.rows_accepted = frame.height - rejected.height
+        result.rows_accepted = result.rows_read - rejected.height
         result.rows_duplicate = duplicates
         result.layout = layout_name
         result.rules = dict(rejected.group_by("rule").len().iter_rows()) if rejected.height else {}
@@ -178,6 +194,8 @@ def load_file(
             status="loaded", rows_read=result.rows_read, rows_accepted=result.rows_accepted,
             rows_rejected=result.rows_rejected, rows_duplicate=duplicates, message=result.message,
         )  # fmt: skip
+        if adapted is not None:
+            warehouse.record_adapted(con, file_id, stream, adapted)
     return result
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,20 +130,78 @@ def read_parquet(data: bytes) -> ReadResult:
     return ReadResult(frame, "parquet")
 
 
-def read_xlsx(data: bytes) -> ReadResult:
+TOTALS = re.compile(
+    r"^\s*(合计|总计|小计|总数|汇总|total|totals|grand total|sum|subtotal)\s*[:：]?\s*$", re.IGNORECASE
+)
+MAX_TITLE_ROWS = 8
+
+
+def _header_from(rows: list[tuple], start: int, depth: int) -> list[str]:
+    """One name per column from `depth` header rows: the lowest non-empty cell wins, so a merged
+    group title above the real names (or a name merged down over two rows) both work."""
+    names = []
+    for j in range(len(rows[0])):
+        cells = [
+            str(r[j]).strip() for r in rows[start : start + depth] if r[j] is not None and str(r[j]).strip()
+        ]
+        names.append(cells[-1] if cells else "")
+    return names
+
+
+def read_xlsx(data: bytes, header_ok: Callable[[list[str]], bool] | None = None) -> ReadResult:
+    """First sheet. Title rows and merged two-row headers above the table are found by trying
+    where the header could be (`header_ok` says whether names fit a layout); totals rows at the
+    bottom (合计, Total, …) are skipped with a note, never loaded as data."""
     try:
-        frame = pl.read_excel(io.BytesIO(data), sheet_id=1, infer_schema_length=0)
+        grid = pl.read_excel(io.BytesIO(data), sheet_id=1, has_header=False, infer_schema_length=0)
     except Exception as exc:
         raise FileRejected(
             f"the file is not a readable XLSX workbook ({type(exc).__name__}: "
             f"{str(exc).splitlines()[0][:200] if str(exc) else ''})"
         ) from None
-    _check_header(frame.columns)
-    frame = frame.with_row_index(ROW_NUMBER, offset=2)
-    return ReadResult(frame, "xlsx", notes=["first sheet read"])
+    rows = grid.rows()
+    if not rows:
+        raise FileRejected("the first sheet is empty")
+    start, depth = 0, 1
+    if header_ok is not None and not header_ok(_header_from(rows, 0, 1)):
+        spans = [
+            (s, d) for s in range(min(MAX_TITLE_ROWS, len(rows))) for d in (1, 2, 3) if s + d <= len(rows)
+        ]
+        start, depth = next(((s, d) for s, d in spans if header_ok(_header_from(rows, s, d))), (0, 1))
+    names = _header_from(rows, start, depth)
+    body = rows[start + depth :]
+    notes = ["first sheet read"]
+    if start:
+        notes.append(f"skipped {start} title row(s) above the header")
+    if depth > 1:
+        notes.append(f"header read from {depth} rows (merged header cells)")
+    end = len(body)
+    totals = 0
+    while end and (all(v is None or not str(v).strip() for v in body[end - 1]) or _is_totals(body[end - 1])):
+        totals += _is_totals(body[end - 1])
+        end -= 1
+    if totals:
+        notes.append(f"skipped {totals} totals row(s) at the bottom (not data)")
+    keep = [j for j, name in enumerate(names) if name or any(r[j] is not None for r in body[:end])]
+    names = _check_header([names[j] for j in keep])
+    frame = pl.DataFrame(
+        {
+            name: [None if r[j] is None else str(r[j]) for r in body[:end]]
+            for name, j in zip(names, keep, strict=True)
+        },
+        schema={name: pl.String for name in names},
+    ).with_row_index(ROW_NUMBER, offset=start + depth + 1)
+    return ReadResult(frame, "xlsx", notes=notes)
 
 
-def read_file(path: Path, data: bytes | None = None) -> ReadResult:
+def _is_totals(row: tuple) -> bool:
+    cells = [str(v).strip() for v in row if v is not None and str(v).strip()]
+    return bool(cells) and any(TOTALS.match(c) for c in cells[:3])
+
+
+def read_file(
+    path: Path, data: bytes | None = None, header_ok: Callable[[list[str]], bool] | None = None
+) -> ReadResult:
     suffix = path.suffix.lower()
     kind = SUPPORTED_SUFFIXES.get(suffix)
     if kind is None:
@@ -153,5 +213,6 @@ def read_file(path: Path, data: bytes | None = None) -> ReadResult:
         data = path.read_bytes()
     if not data:
         raise FileRejected("the file is empty")
-    reader = {"csv": read_csv, "parquet": read_parquet, "xlsx": read_xlsx}[kind]
-    return reader(data)
+    if kind == "xlsx":
+        return read_xlsx(data, header_ok)
+    return {"csv": read_csv, "parquet": read_parquet}[kind](data)

@@ -30,13 +30,17 @@ LINEAGE = "_file_id bigint not null, _row_number bigint not null, _loaded_at tim
 
 
 def _columns_ddl(contract: Contract) -> str:
+    return ", ".join(_column_defs(contract))
+
+
+def _column_defs(contract: Contract) -> list[str]:
     parts = []
     for col in contract.columns:
         if col.kind == "phone":
             parts += ["caller_key varchar", "caller_number_masked varchar"]
         else:
             parts.append(f"{col.name} {_SQL_TYPES[col.kind]}")
-    return ", ".join(parts)
+    return parts
 
 
 def content_columns(source: str) -> list[str]:
@@ -93,10 +97,99 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
-    for source, table in RAW_TABLES.items():
-        con.execute(f"create table if not exists {table} ({_columns_ddl(CONTRACTS[source])}, {LINEAGE})")
-    con.execute(f"create table if not exists raw.tickets ({_columns_ddl(CONTRACTS['tickets'])}, {LINEAGE})")
-    con.execute(f"create table if not exists raw.agents ({_columns_ddl(CONTRACTS['agents'])}, {LINEAGE})")
+    tables = {**RAW_TABLES, "tickets_latest": "raw.tickets", "agents_latest": "raw.agents"}
+    for source, table in tables.items():
+        contract = CONTRACTS[source.removesuffix("_latest")]
+        con.execute(f"create table if not exists {table} ({_columns_ddl(contract)}, {LINEAGE})")
+        # A warehouse made before a column joined the contract gains it (empty for old rows).
+        for part in _column_defs(contract):
+            con.execute(f"alter table {table} add column if not exists {part}")
+    # Event-style exports (Asterisk queue_log): where every line went, per file.
+    for column in LINE_ACCOUNT:
+        con.execute(f"alter table raw.loaded_files add column if not exists {column} bigint")
+    con.execute(
+        """
+        create table if not exists raw.agent_events (
+            event_at timestamp not null,      -- UTC
+            agent_id varchar,                 -- job number taken from the agent field
+            agent_field varchar,              -- the agent field as the switch wrote it
+            queue varchar,
+            event varchar not null,           -- AGENTLOGIN, PAUSE, RINGNOANSWER, ...
+            call_id varchar,
+            data varchar,
+            _file_id bigint not null,
+            _row_number bigint not null,
+            _loaded_at timestamp not null
+        )
+        """
+    )
+    con.execute(
+        """
+        create table if not exists raw.queue_log_held (
+            stream varchar not null,          -- landing folder whose next file finishes these calls
+            origin_file varchar not null,
+            line_no bigint not null,
+            line varchar not null,            -- in file form: epoch|callid|queue|agent|event|data…
+            _file_id bigint not null
+        )
+        """
+    )
+    con.execute(
+        """
+        create table if not exists raw.adapter_flags (
+            call_id varchar not null,
+            segment bigint not null,
+            flag varchar not null,            -- no_exit_event, transfer_not_logged, ...
+            _file_id bigint not null
+        )
+        """
+    )
+
+
+LINE_ACCOUNT = (
+    "source_lines", "lines_carried_in", "lines_in_records", "lines_agent_events",
+    "lines_ignored", "lines_held", "lines_rejected",
+)  # fmt: skip
+
+
+def held_lines(con: duckdb.DuckDBPyConnection, stream: str) -> pl.DataFrame:
+    return con.sql(
+        f"select line_no, line, origin_file from raw.queue_log_held where stream = $${stream}$$ "
+        "order by _file_id, line_no"
+    ).pl()
+
+
+def record_adapted(con: duckdb.DuckDBPyConnection, file_id: int, stream: str, adapted) -> None:
+    """What an adapter produced besides call segments: agent events, held lines, flags, line counts."""
+    lines = adapted.lines
+    if lines is not None:
+        values = [
+            lines.source_lines, lines.carried_in, lines.in_records, lines.agent_events,
+            lines.ignored, lines.held, lines.rejected,
+        ]  # fmt: skip
+        sets = ", ".join(f"{c} = ?" for c in LINE_ACCOUNT)
+        con.execute(f"update raw.loaded_files set {sets} where file_id = ?", [*values, file_id])
+    if adapted.held is not None:
+        con.execute("delete from raw.queue_log_held where stream = ?", [stream])
+        if adapted.held.height:
+            _insert(con, "raw.queue_log_held", adapted.held.with_columns(stream=pl.lit(stream)), file_id)
+    if adapted.agent_events is not None and adapted.agent_events.height:
+        events = adapted.agent_events.with_columns(
+            pl.col("event_at").str.replace(r"\+00:00$", "").str.to_datetime("%Y-%m-%d %H:%M:%S")
+        )
+        _insert(con, "raw.agent_events", events, file_id, loaded_at=True)
+    if adapted.flags is not None and adapted.flags.height:
+        _insert(con, "raw.adapter_flags", adapted.flags, file_id)
+
+
+def _insert(con, table: str, frame: pl.DataFrame, file_id: int, *, loaded_at: bool = False) -> None:
+    frame = frame.with_columns(pl.lit(file_id, pl.Int64).alias("_file_id"))
+    extra = ", current_timestamp::timestamp as _loaded_at" if loaded_at else ""
+    con.register("_adapted", frame)
+    try:
+        con.execute(f"insert into {table} by name select *{extra} from _adapted")
+    finally:
+        con.unregister("_adapted")
 
 
 def find_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:

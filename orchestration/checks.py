@@ -45,6 +45,22 @@ def reconciliation_problems(con: duckdb.DuckDBPyConnection) -> list[str]:
             problems.append(f"{path}: {accepted - duplicate} rows to store but {in_raw} in raw")
         if in_rejected != rejected:
             problems.append(f"{path}: {rejected} rows rejected but {in_rejected} in raw.rejected_rows")
+    # Switch exports (queue_log, CDR, Technion log): every line made a record, an agent event, was
+    # ignored (counted), is held for the next file, or was rejected.
+    lines = con.execute(
+        """
+        select file_path, source_lines + lines_carried_in,
+               lines_in_records + lines_agent_events + lines_ignored + lines_held + lines_rejected
+        from raw.loaded_files
+        where status = 'loaded' and source_lines is not null
+        """
+    ).fetchall()
+    problems += [
+        f"{path}: {read} lines read but {placed} accounted for "
+        "(records, agent events, ignored, held, rejected)"
+        for path, read, placed in lines
+        if read != placed
+    ]
     return problems
 
 

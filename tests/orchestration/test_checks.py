@@ -58,15 +58,34 @@ def test_freshness_uses_the_centers_local_date(con):
 def test_reconciliation_counts_every_row(con):
     con.execute(
         "create table raw.loaded_files (file_id bigint, file_path varchar, status varchar, rows_read bigint, "
-        "rows_accepted bigint, rows_rejected bigint, rows_duplicate bigint)"
+        "rows_accepted bigint, rows_rejected bigint, rows_duplicate bigint, source_lines bigint, "
+        "lines_carried_in bigint, lines_in_records bigint, lines_agent_events bigint, lines_ignored bigint, "
+        "lines_held bigint, lines_rejected bigint)"
     )
     for table in ("calls", "ticket_history", "surveys", "qa_evaluations", "agent_history"):
         con.execute(f"create table raw.{table} (_file_id bigint)")
     con.execute("create table raw.rejected_rows (file_id bigint)")
     # File 1: 4 rows read = 3 accepted (1 of them a duplicate, so 2 stored) + 1 rejected.
-    con.execute("insert into raw.loaded_files values (1, 'calls/a.csv', 'loaded', 4, 3, 1, 1)")
+    con.execute(
+        "insert into raw.loaded_files values "
+        "(1, 'calls/a.csv', 'loaded', 4, 3, 1, 1, null, null, null, null, null, null, null)"
+    )
     con.execute("insert into raw.calls values (1), (1)")
     con.execute("insert into raw.rejected_rows values (1)")
     assert checks.reconciliation_problems(con) == []
     con.execute("insert into raw.calls values (1)")  # a row too many in raw
     assert checks.reconciliation_problems(con) == ["calls/a.csv: 2 rows to store but 3 in raw"]
+    con.execute("delete from raw.calls where rowid = (select max(rowid) from raw.calls)")
+    # A queue_log file: 12 lines + 2 carried in = 7 in its 2 segments + 3 agent events + 1 ignored
+    # + 2 held + 1 rejected (the rejected line is also a rejected row).
+    con.execute(
+        "insert into raw.loaded_files values (2, 'calls/pbx/queue_log', 'loaded', 3, 2, 1, 0, 12, 2, 7, 3, 1, 2, 1)"
+    )
+    con.execute("insert into raw.calls values (2), (2)")
+    con.execute("insert into raw.rejected_rows values (2)")
+    assert checks.reconciliation_problems(con) == []
+    con.execute("update raw.loaded_files set lines_held = 1 where file_id = 2")  # a line lost
+    assert checks.reconciliation_problems(con) == [
+        "calls/pbx/queue_log: 14 lines read but 13 accounted for "
+        "(records, agent events, ignored, held, rejected)"
+    ]

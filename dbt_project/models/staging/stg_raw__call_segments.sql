@@ -27,6 +27,7 @@ renamed as (
         ---------- what
         end_reason,
         reason_code,
+        priority,
         cast(hold_seconds as double) as hold_seconds,
 
         ---------- when (UTC)

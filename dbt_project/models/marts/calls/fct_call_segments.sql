@@ -28,5 +28,6 @@ select
     is_acw_known,
     handle_seconds,
     reason_code,
-    ticket_id
+    ticket_id,
+    priority
 from {{ ref('int_call_segments_classified') }}

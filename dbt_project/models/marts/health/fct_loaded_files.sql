@@ -13,6 +13,16 @@ select
     rows_rejected,
     rows_duplicate,
     rows_read = rows_accepted + rows_rejected as is_accounted_for,
+    -- Event-style switch exports (queue_log, CDR, Technion log): where every line went.
+    source_lines,
+    lines_carried_in,
+    lines_in_records,
+    lines_agent_events,
+    lines_ignored,
+    lines_held,
+    lines_rejected,
+    source_lines is null or source_lines + lines_carried_in
+    = lines_in_records + lines_agent_events + lines_ignored + lines_held + lines_rejected as are_lines_accounted_for,
     message,
     loaded_at
 from {{ source('raw', 'loaded_files') }}

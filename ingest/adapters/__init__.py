@@ -1,0 +1,153 @@
+"""Adapters: turn a switch's or vendor's own export into canonical call segments.
+
+A landing sub-folder says which export format it holds, either by its name
+(`calls/asterisk_queue_log/`, `calls/asterisk_cdr/`, `calls/technion_bank/`) or by a
+`_format.yaml` file in it (which may also set the district and other options):
+
+    format: asterisk_queue_log     # asterisk_queue_log | asterisk_cdr | asterisk_cdr_custom | technion_bank
+    district: shiqu                # district of every call of this folder (required), or
+    districts_by_queue: {repair: jiangning}   # per queue, with `district` as the default
+    call_id_prefix: pbx1-          # when several switches may reuse the same unique ids
+
+Every adapter returns the same thing: canonical text columns (as if a canonical CSV had been
+landed, so the contract's rules still apply), the lines it rejected itself with a rule, and an
+account of every line of the file. docs/adapters.md maps every field and event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from ingest.readers import ROW_NUMBER, FileRejected
+
+FORMAT_FILE = "_format.yaml"
+FORMATS = ("asterisk_queue_log", "asterisk_cdr", "asterisk_cdr_custom", "technion_bank")
+# Folder names that choose a format without a _format.yaml.
+FOLDER_NAMES = {
+    "asterisk_queue_log": "asterisk_queue_log",
+    "queue_log": "asterisk_queue_log",
+    "asterisk_cdr": "asterisk_cdr",
+    "cdr_csv": "asterisk_cdr",
+    "cdr_custom": "asterisk_cdr_custom",
+    "technion_bank": "technion_bank",
+    "technion": "technion_bank",
+}
+REJECT_COLUMNS = ("rule", "rules", "column_name", "message", "raw_values")
+
+
+@dataclass(frozen=True)
+class FolderFormat:
+    name: str
+    folder: str  # relative to the landing folder: the stream whose files follow each other
+    options: dict = field(default_factory=dict)
+
+    def get(self, key: str, default=None):
+        return self.options.get(key, default)
+
+    def district_expr(self, queue: pl.Expr) -> pl.Expr:
+        """District of each call: per queue where configured, else the folder's district."""
+        default = self.get("district")
+        by_queue = {str(k): str(v) for k, v in (self.get("districts_by_queue") or {}).items()}
+        if default is None and not by_queue:
+            raise FileRejected(
+                f"the folder {self.folder}/ does not say which district its calls belong to; "
+                f"add `district: <code>` to {self.folder}/{FORMAT_FILE} (see docs/adapters.md)"
+            )
+        expr = pl.lit(None if default is None else str(default), pl.String)
+        if by_queue:
+            expr = queue.replace_strict(by_queue, default=expr, return_dtype=pl.String)
+        return expr
+
+
+@dataclass
+class LineAccount:
+    """Where every line of an event-style file went (rows of the canonical frame are segments)."""
+
+    source_lines: int = 0  # data lines in the file (header excluded)
+    carried_in: int = 0  # lines held back by the previous file of the folder
+    in_records: int = 0  # lines that made call segments
+    agent_events: int = 0  # lines stored in raw.agent_events
+    ignored: int = 0  # events with no bearing on calls, counted per event in the notes
+    held: int = 0  # lines of calls still open at the end of the file, waiting for the next file
+    rejected: int = 0  # lines rejected with a rule
+
+    @property
+    def balanced(self) -> bool:
+        return self.source_lines + self.carried_in == (
+            self.in_records + self.agent_events + self.ignored + self.held + self.rejected
+        )
+
+
+@dataclass
+class Adapted:
+    frame: pl.DataFrame  # canonical column names, text values, plus _row_number
+    rejected: pl.DataFrame  # _row_number + REJECT_COLUMNS
+    notes: list[str] = field(default_factory=list)
+    lines: LineAccount | None = None
+    agent_events: pl.DataFrame | None = None
+    held: pl.DataFrame | None = None  # queue_log lines carried to the next file of the folder
+    flags: pl.DataFrame | None = None  # call_id, segment, flag, detail
+    file_format: str = ""
+
+
+def empty_rejections() -> pl.DataFrame:
+    return pl.DataFrame(schema={ROW_NUMBER: pl.Int64, **{c: pl.String for c in REJECT_COLUMNS}})
+
+
+def rejection(row: int, rule: str, message: str, raw: str, column: str | None = None) -> dict:
+    return {
+        ROW_NUMBER: row,
+        "rule": rule,
+        "rules": rule,
+        "column_name": column,
+        "message": message,
+        "raw_values": pl.Series([raw]).to_frame("line").select(pl.struct("line").struct.json_encode())[0, 0],
+    }
+
+
+def folder_format(path: Path, landing: Path, source: str) -> FolderFormat | None:
+    """The export format declared for the folder holding `path` (nearest folder first)."""
+    if source != "calls":
+        return None
+    root = landing / source
+    folder = path.parent
+    while folder != root and root in folder.parents:
+        declared = folder / FORMAT_FILE
+        if declared.is_file():
+            return _read_format_file(declared, folder.relative_to(landing).as_posix())
+        if folder.name.lower() in FOLDER_NAMES:
+            rel = folder.relative_to(landing).as_posix()
+            return FolderFormat(FOLDER_NAMES[folder.name.lower()], rel, {})
+        folder = folder.parent
+    return None
+
+
+def _read_format_file(path: Path, rel: str) -> FolderFormat:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise FileRejected(f"{rel}/{FORMAT_FILE} is not valid UTF-8 YAML ({exc})") from None
+    if not isinstance(doc, dict):
+        raise FileRejected(f"{rel}/{FORMAT_FILE} must be a mapping of options")
+    name = doc.get("format") or FOLDER_NAMES.get(Path(rel).name.lower())
+    if name not in FORMATS:
+        raise FileRejected(f"{rel}/{FORMAT_FILE}: format {name!r} is not one of {', '.join(FORMATS)}")
+    return FolderFormat(name, rel, {k: v for k, v in doc.items() if k != "format"})
+
+
+def adapt(fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | None, tz: str) -> Adapted:
+    if fmt.name == "asterisk_queue_log":
+        from ingest.adapters import queue_log
+
+        return queue_log.adapt(fmt, path, data, carried, tz)
+    if fmt.name in ("asterisk_cdr", "asterisk_cdr_custom"):
+        from ingest.adapters import asterisk_cdr
+
+        return asterisk_cdr.adapt(fmt, path, data)
+    from ingest.adapters import technion
+
+    return technion.adapt(fmt, path, data)
