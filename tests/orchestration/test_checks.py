@@ -79,7 +79,8 @@ def test_reconciliation_counts_every_row(con):
     # A queue_log file: 12 lines + 2 carried in = 7 in its 2 segments + 3 agent events + 1 ignored
     # + 2 held + 1 rejected (the rejected line is also a rejected row).
     con.execute(
-        "insert into raw.loaded_files values (2, 'calls/pbx/queue_log', 'loaded', 3, 2, 1, 0, 12, 2, 7, 3, 1, 2, 1)"
+        "insert into raw.loaded_files values "
+        "(2, 'calls/pbx/queue_log', 'loaded', 3, 2, 1, 0, 12, 2, 7, 3, 1, 2, 1)"
     )
     con.execute("insert into raw.calls values (2), (2)")
     con.execute("insert into raw.rejected_rows values (2)")
