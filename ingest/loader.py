@@ -132,7 +132,15 @@ def load_file(
     try:
         fmt = folder_format(path, landing, source)
         if fmt is not None:
-            adapted = adapt(fmt, path, data, warehouse.held_lines(con, stream), tz)
+            try:
+                adapted = adapt(fmt, path, data, warehouse.held_lines(con, stream), tz)
+            except FileRejected:
+                raise
+            except Exception as exc:  # a file this adapter cannot make sense of: fail it, with why
+                raise FileRejected(
+                    f"the {fmt.name} reader could not read this file ({type(exc).__name__}: "
+                    f"{str(exc).splitlines()[0][:200] if str(exc) else ''})"
+                ) from None
             file_format, layout_name = adapted.file_format, fmt.name
             frame, notes, ignored_cols = adapted.frame, list(adapted.notes), []
         else:

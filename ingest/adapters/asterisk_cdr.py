@@ -89,7 +89,10 @@ def adapt(fmt: FolderFormat, path: Path, data: bytes) -> Adapted:
         raise FileRejected("the file holds no CDR lines")
     legs = pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame({ROW_NUMBER: []})
     account = LineAccount(source_lines=lines, in_records=len(rows), rejected=len(rejected))
-    frame, notes = _segments(legs, fmt) if rows else (pl.DataFrame(), [])
+    if rows:
+        frame, notes = _segments(legs, fmt)
+    else:
+        frame, notes = pl.DataFrame(schema={ROW_NUMBER: pl.Int64}), []
     notes.insert(0, f"CDR ({'cdr_custom' if declared else 'cdr_csv'}): {lines:,} lines (call legs)")
     rejected_frame = (
         pl.DataFrame(rejected, schema=empty_rejections().schema) if rejected else empty_rejections()
@@ -102,17 +105,16 @@ def _segments(legs: pl.DataFrame, fmt: FolderFormat) -> tuple[pl.DataFrame, list
     prefix = str(fmt.get("call_id_prefix", ""))
     direct_queue = str(fmt.get("direct_dial_queue", "direct"))
     col = pl.col
-    for name in ("uniqueid", "linkedid", "sequence", "userfield"):
-        if name not in legs.columns:
-            legs = legs.with_columns(pl.lit(None, pl.String).alias(name))
+    legs = legs.with_columns(pl.lit("", pl.String).alias(name) for name in sorted(KNOWN - set(legs.columns)))
     app = col("lastapp").str.to_lowercase()
     rang_agents = app.is_in(AGENT_APPS)
     answered = rang_agents & (col("disposition").str.to_uppercase() == "ANSWERED") & (col("dstchannel") != "")
     group = pl.coalesce(col("linkedid").replace("", None), col("uniqueid").replace("", None))
     legs = legs.with_columns(
+        # Without uniqueid/linkedid a leg is its own call, named by its start and channel.
         _call=pl.when(group.is_not_null())
         .then(group)
-        .otherwise(pl.concat_str([pl.lit("line"), col(ROW_NUMBER).cast(pl.String)])),
+        .otherwise(pl.concat_str([col("start").str.replace_all(r"\D", ""), col("channel")], separator="-")),
         _rang=rang_agents,
         _answered=answered,
         _start=col("start").map_elements(_time, return_dtype=pl.String),
@@ -121,12 +123,13 @@ def _segments(legs: pl.DataFrame, fmt: FolderFormat) -> tuple[pl.DataFrame, list
         _seq=col("sequence").cast(pl.Int64, strict=False),
     )
     # A call's IVR-only leg counts only when the call has no leg that rang agents.
-    legs = legs.with_columns(_any_rang=col("_rang").any().over("_call"))
+    legs = legs.with_columns(
+        _any_rang=col("_rang").any().over("_call"), _call_start=col("_start").min().over("_call")
+    )
     kept = legs.filter(col("_rang") | ~col("_any_rang")).sort("_call", "_start", "_seq", ROW_NUMBER)
     kept = kept.with_columns(
         _n=pl.int_range(1, pl.len() + 1).over("_call"),
         _last=pl.len().over("_call"),
-        _call_start=col("_start").min().over("_call"),
     )
     queue = (
         pl.when(app.is_in(["queue"]))
