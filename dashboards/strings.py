@@ -103,6 +103,8 @@ LABELS: dict[str, str] = {
     "rows_accepted": "Accepted 接收",
     "rows_rejected": "Rejected 拒收",
     "rows_duplicate": "Duplicates 重复",
+    "source_lines": "Lines (switch files) 原始行数",
+    "lines_held": "Lines held for next file 待续行",
     "is_accounted_for": "Accounted for 已核对",
     "message": "Note 说明",
     "loaded_at": "Loaded (UTC) 加载时间",

@@ -164,9 +164,11 @@ def read_xlsx(data: bytes, header_ok: Callable[[list[str]], bool] | None = None)
         raise FileRejected("the first sheet is empty")
     start, depth = 0, 1
     if header_ok is not None and not header_ok(_header_from(rows, 0, 1)):
-        spans = [
-            (s, d) for s in range(min(MAX_TITLE_ROWS, len(rows))) for d in (1, 2, 3) if s + d <= len(rows)
-        ]
+        # The fewest rows above the data first, then the shallowest header.
+        spans = sorted(
+            ((s, d) for s in range(min(MAX_TITLE_ROWS, len(rows))) for d in (1, 2, 3) if s + d <= len(rows)),
+            key=lambda span: (span[0] + span[1], span[1]),
+        )
         start, depth = next(((s, d) for s, d in spans if header_ok(_header_from(rows, s, d))), (0, 1))
     names = _header_from(rows, start, depth)
     body = rows[start + depth :]

@@ -92,9 +92,11 @@ if not empty(intervals.filter(pl.col("offered") > 0)):
     day = st.date_input(t("call_date"), value=f.end, min_value=f.start, max_value=f.end, key="districts_day")
     curve = (
         intervals.filter(pl.col("call_date") == day)
-        .group_by("interval_start")
+        # By the UTC instant: a daylight-saving fall-back day has two local 01:00 half hours.
+        .group_by("interval_start_utc", "interval_start")
         .agg(pl.col("offered", "answered", "agents_handling").sum())
-        .sort("interval_start")
+        .sort("interval_start_utc")
+        .drop("interval_start_utc")
     )
     chart_and_table(
         figures.trend(curve, "interval_start", ["offered", "answered"], "", percent=False),

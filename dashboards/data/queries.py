@@ -313,7 +313,8 @@ def newest_call_end() -> pl.DataFrame:
 def loaded_files() -> pl.DataFrame:
     return query(
         "select source, file_path, status, layout, encoding, rows_read, rows_accepted, rows_rejected, rows_duplicate, "
-        "is_accounted_for, message, loaded_at from marts.fct_loaded_files order by loaded_at desc, file_path",
+        "source_lines, lines_held, is_accounted_for and are_lines_accounted_for as is_accounted_for, message, loaded_at "
+        "from marts.fct_loaded_files order by loaded_at desc, file_path",
     )
 
 
@@ -328,7 +329,7 @@ def rejected_by_rule() -> pl.DataFrame:
 def interval_staffing(day, minutes: int = 30) -> pl.DataFrame:
     return query(
         "select interval_start, offered, required_agents, agents_handling from marts.rpt_interval_staffing "
-        "where call_date = ? and interval_minutes = ? order by interval_start",
+        "where call_date = ? and interval_minutes = ? order by interval_start_utc",
         day,
         minutes,
     )

@@ -1,27 +1,65 @@
 {#
-    Incremental models are rebuilt by local date (delete+insert) over a trailing window:
-    var reprocess_days (default fcr_window_days + 1) back from the newest date already built,
-    so FCR and repeat flags, which look up to fcr_window_days ahead, are always recomputed while
-    they can still change. A backfill sets var reprocess_from (a date, e.g. the start of the
-    Dagster partition range minus fcr_window_days) to rebuild from further back.
+    Incremental models are rebuilt by local date (delete+insert) from the earliest of:
+      - a trailing window: var reprocess_days (default fcr_window_days + 1) back from the newest
+        date already built, so FCR and repeat flags, which look up to fcr_window_days ahead, are
+        recomputed while they can still change;
+      - late data: the earliest local date of calls or surveys loaded from files this model has
+        not seen yet (file ids above its mark in meta.incremental_marks), less fcr_window_days,
+        so the calls whose FCR window a late call falls into are recomputed too;
+      - var reprocess_from (a date), for a backfill asked for by hand or by Dagster.
 #}
 {% macro reprocess_window(date_column, built_column='call_date') -%}
     {% if is_incremental() %}
+        {% set trailing = add_days('max(' ~ built_column ~ ')', -1 * reprocess_days()) %}
         {{ date_column }} >= (
             select
-                {% if var('reprocess_from', none) %}
-                    least(
-                        cast('{{ var("reprocess_from") }}' as date),
-                        {{ add_days('max(' ~ built_column ~ ')', -1 * reprocess_days()) }}
-                    )
-                {% else %}
-                    {{ add_days('max(' ~ built_column ~ ')', -1 * reprocess_days()) }}
-                {% endif %}
+                least(
+                    {{ trailing }},
+                    coalesce({{ late_data_from() }}, {{ trailing }})
+                    {% if var('reprocess_from', none) %}
+                        , cast('{{ var("reprocess_from") }}' as date)
+                    {% endif %}
+                )
             from {{ this }}
         )
     {% else %}
         true
     {% endif %}
+{%- endmacro %}
+
+{% macro late_data_from() -%}
+    (
+        select {{ add_days('min(touched_date)', -1 * var('fcr_window_days')) }}
+        from (
+            select cast({{ to_local('started_at') }} as date) as touched_date
+            from {{ source('raw', 'calls') }}
+            where _file_id > {{ last_seen_file_id() }}
+            union all
+            select cast({{ to_local('sent_at') }} as date) as touched_date
+            from {{ source('raw', 'surveys') }}
+            where _file_id > {{ last_seen_file_id() }}
+        ) as late_rows
+    )
+{%- endmacro %}
+
+{% macro last_seen_file_id() -%}
+    coalesce((select max(max_file_id) from meta.incremental_marks where model_name = '{{ this.identifier }}'), 0)
+{%- endmacro %}
+
+{# on-run-start: the table of marks (one row per incremental model). #}
+{% macro create_incremental_marks() -%}
+    create schema if not exists meta;
+    create table if not exists meta.incremental_marks (
+        model_name varchar, max_file_id bigint, built_at timestamp
+    )
+{%- endmacro %}
+
+{# post-hook of each incremental model: the newest file id it has now seen. #}
+{% macro record_incremental_mark() -%}
+    delete from meta.incremental_marks where model_name = '{{ this.identifier }}';
+    insert into meta.incremental_marks
+    select '{{ this.identifier }}', coalesce(max(file_id), 0), current_timestamp
+    from {{ source('raw', 'loaded_files') }}
 {%- endmacro %}
 
 {% macro reprocess_days() -%}

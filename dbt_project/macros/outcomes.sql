@@ -19,11 +19,16 @@
 {#
     Where a call or segment is counted (docs/metrics.md, "Counting grain"): the local date and
     the 15- and 30-minute intervals of its attribution time (queue entry, or start if never
-    queued), and whether it was answered within the service-level threshold.
+    queued), as local wall-clock starts and as UTC instants, and whether it was answered within
+    the service-level threshold.
 #}
 {% macro attribution_columns(date_name) -%}
     is_answered and wait_seconds <= {{ var('service_level_seconds') }} as is_answered_within_sl,
     cast(attributed_at_local as date) as {{ date_name }},
     {{ interval_start('attributed_at_local', 15) }} as interval_15_start,
-    {{ interval_start('attributed_at_local', 30) }} as interval_30_start
+    {{ interval_start('attributed_at_local', 30) }} as interval_30_start,
+    -- The same intervals as UTC instants: unique even in a daylight-saving fall-back hour, when
+    -- the local 01:00 happens twice (local start minus the UTC offset of the moment).
+    {{ interval_start('attributed_at_local', 15) }} - (attributed_at_local - attributed_at) as interval_15_start_utc,
+    {{ interval_start('attributed_at_local', 30) }} - (attributed_at_local - attributed_at) as interval_30_start_utc
 {%- endmacro %}

@@ -17,6 +17,20 @@
 {%- endmacro %}
 
 
+{# UTC for a local wall-clock time of the center (a repeated hour: the earlier instant). #}
+{% macro from_local(column) -%}
+    {{ return(adapter.dispatch('from_local', 'callcenter')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__from_local(column) -%}
+    timezone('UTC', timezone('{{ var("center_timezone") }}', {{ column }}))
+{%- endmacro %}
+
+{% macro default__from_local(column) -%}
+    to_utc_timestamp({{ column }}, '{{ var("center_timezone") }}')
+{%- endmacro %}
+
+
 {# Start of the N-minute interval a local timestamp falls in (N divides 60). #}
 {% macro interval_start(column, minutes) -%}
     {{ return(adapter.dispatch('interval_start', 'callcenter')(column, minutes)) }}

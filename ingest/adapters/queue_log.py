@@ -232,7 +232,12 @@ def adapt(fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | No
             rejected.append(rejection(line.no, rule, message + _origin(line), line.text))
         account.rejected += len(bad)
         last = max(ln.epoch for ln in call_lines)
-        still_open = segments and (segments[-1].ended_at is None or segments[-1].end_reason == "transfer")
+        # Open: in a queue, just transferred, or arrived (DID) and not yet queued.
+        still_open = (
+            segments[-1].ended_at is None or segments[-1].end_reason == "transfer"
+            if segments
+            else any(ln.event == "DID" for ln in call_lines) and not bad
+        )
         if still_open and file_end - last < open_seconds:
             used = [ln for ln in call_lines if all(ln is not b[0] for b in bad)]
             held += [

@@ -154,14 +154,18 @@ def master_csv(calls: pl.DataFrame) -> pl.DataFrame:
 
 
 def write_master_csv(calls: pl.DataFrame, folder: Path, district: str) -> int:
-    """Daily `Master-YYYYMMDD.csv` files (no header, every field quoted, as cdr_csv writes)."""
+    """Daily `Master-YYYYMMDD.csv` files (no header, every field quoted, as cdr_csv writes), each
+    holding the calls that started that day."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "_format.yaml").write_text(
         f"# Written by the demo generator: the switch of district {district}.\n"
         f"format: asterisk_cdr\ndistrict: {district}\n",
         encoding="utf-8",
     )
-    rows = master_csv(calls).with_columns(day=pl.col("start").str.slice(0, 10))
+    # Asterisk writes a call's CDRs when it ends, so a call's legs land in the same file: the file
+    # of the day the call started.
+    day = calls.sort("call_id", "segment")["started_at"].dt.strftime("%Y-%m-%d")
+    rows = master_csv(calls).with_columns(day=day)
     for (day,), part in rows.partition_by("day", as_dict=True, maintain_order=True).items():
         text = part.drop("day").write_csv(include_header=False, quote_style="always")
         (folder / f"Master-{day.replace('-', '')}.csv").write_text(text, encoding="utf-8")

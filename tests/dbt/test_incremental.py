@@ -25,10 +25,10 @@ MARTS = ["fct_calls", "fct_call_segments", "rpt_kpi_daily", "rpt_district_daily"
          "rpt_agent_daily", "rpt_queue_interval", "rpt_ticket_sla_daily"]  # fmt: skip
 
 
-def _snapshot(database: Path) -> dict[str, list[tuple]]:
+def _snapshot(database: Path, marts: list[str] = MARTS) -> dict[str, list[tuple]]:
     with connect(database) as con:
         out = {}
-        for table in MARTS:
+        for table in marts:
             rows = con.execute(f"select * from marts.{table}").fetchall()
             out[table] = sorted(
                 (tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows), key=repr
@@ -81,3 +81,30 @@ def test_incremental_runs_equal_a_full_refresh(delivered, tmp_path):
 
     run_dbt(inc_db, "build")  # nothing new: nothing changes
     assert _snapshot(inc_db) == expected
+
+
+def test_a_late_file_older_than_the_trailing_window_is_recomputed(delivered, tmp_path):
+    """Every file but one day's calls, built; that day (ten days before the end, beyond the
+    8-day trailing window) arrives late; the next incremental build equals a full rebuild: the
+    late day, the days whose FCR window it falls into and the monthly reports."""
+    late_day = END - dt.timedelta(days=10)
+    marts = [*MARTS, "rpt_agent_monthly", "rpt_appraisal_monthly"]
+    full_db = tmp_path / "full.duckdb"
+    _load(delivered / "all", full_db)
+    run_dbt(full_db, "build", "--full-refresh")
+    expected = _snapshot(full_db, marts)
+
+    landing, inc_db = tmp_path / "landing", tmp_path / "inc.duckdb"
+    shutil.copytree(delivered / "all", landing)
+    late_file = landing / "calls" / f"demo_calls_{late_day}.csv"
+    held_back = late_file.read_bytes()
+    late_file.unlink()
+    _load(landing, inc_db)
+    run_dbt(inc_db, "build")
+    before = _snapshot(inc_db, marts)
+    assert before["rpt_kpi_daily"] != expected["rpt_kpi_daily"]
+
+    late_file.write_bytes(held_back)
+    _load(landing, inc_db)
+    run_dbt(inc_db, "build")
+    assert _snapshot(inc_db, marts) == expected

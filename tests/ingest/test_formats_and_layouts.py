@@ -174,3 +174,43 @@ def test_unknown_layout_names_the_missing_columns(landing, load, query):
         "missing required column(s) call_id, caller_number, district, ended_at, started_at" in failed.message
     )
     assert "the file has 编号, 电话" in failed.message
+
+
+def test_vendor_xlsx_with_title_merged_header_rows_and_totals(reference, landing, load, query):
+    """A CTI report as managers export it: a title row, a two-row header whose group cells are
+    merged (呼叫信息 over several columns, 呼叫编号 merged down two rows), the data, then a 合计
+    row. The header is found, the totals row is skipped with a note, and the rows are the same as
+    the canonical file's."""
+    import xlsxwriter
+
+    from ingest.demo import ZH_CALLS, ZH_VALUES
+
+    frame = pl.read_csv(FIXTURES / "valid" / "calls.csv", infer_schema=False)
+    zh = frame.with_columns(pl.col("end_reason").replace(ZH_VALUES["end_reason"])).rename(ZH_CALLS)
+    (landing / "calls").mkdir()
+    path = landing / "calls" / "话务明细报表.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("话务明细")
+        last = zh.width - 1
+        sheet.merge_range(0, 0, 0, last, "2024年3月 话务明细报表（导出时间 2024-03-02 08:00）")
+        sheet.merge_range(1, 0, 2, 0, zh.columns[0])  # 呼叫编号, merged down over both header rows
+        sheet.merge_range(1, 1, 1, 5, "呼叫信息")
+        sheet.merge_range(1, 6, 1, last, "时间与处理")
+        for j, name in enumerate(zh.columns[1:], start=1):
+            sheet.write_string(2, j, name)
+        for i, row in enumerate(zh.rows(), start=3):
+            for j, value in enumerate(row):
+                if value is not None:
+                    sheet.write_string(i, j, value)
+        sheet.write_string(3 + zh.height, 0, "合计")
+        sheet.write_number(3 + zh.height, 1, zh.height)
+    report = load()
+    result = report.files[0]
+    assert result.layout == "demo_zh_calls"
+    assert "skipped 1 title row(s) above the header" in result.message
+    assert "header read from 2 rows" in result.message
+    assert "skipped 1 totals row(s) at the bottom" in result.message
+    assert result.rows_read == zh.height
+    assert _calls(query) == reference
+    # Row numbers are the spreadsheet's: the first data row is row 4.
+    assert query("select min(_row_number) from raw.calls") == [(4,)]

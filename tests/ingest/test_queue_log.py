@@ -387,3 +387,22 @@ def test_folder_name_chooses_the_format(landing, load, query):
     (folder / "queue_log").write_text(log((0, "15.1", "support", "NONE", "FULL")))
     load()
     assert query("select call_id, district, end_reason from raw.calls") == [("15.1", "pukou", "queue_full")]
+
+
+def test_call_that_arrived_just_before_the_end_of_a_file_keeps_its_start(landing, load, query):
+    # DID at 23:59:58 in one file, the queue entry in the next: the DID is held, not ignored.
+    land(landing, log((100, "16.1", "NONE", "NONE", "DID", "96296")), name="queue_log-1")
+    load()
+    assert query("select lines_held, lines_ignored from raw.loaded_files") == [(1, 0)]
+    land(
+        landing,
+        log(
+            (104, "16.1", "support", "NONE", "ENTERQUEUE", "", "", "1"),
+            (110, "16.1", "support", "NONE", "ABANDON", "1", "1", "6"),
+        ),
+        name="queue_log-2",
+    )
+    load()
+    assert segments(query) == [
+        ("16.1", 1, "support", at(100), at(104), None, at(110), None, "caller_hangup", "96296", "shiqu")
+    ]

@@ -47,7 +47,7 @@ def test_asset_graph_snapshot(defs):
         SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert lines == SNAPSHOT.read_text(encoding="utf-8").splitlines()
     # The load feeds dbt's sources; dbt feeds the publish step, which is last.
-    assert "marts/fct_calls <- intermediate/int_calls_fcr_flagged" in lines
+    assert "marts/fct_calls <- intermediate/int_calls_fcr_flagged, raw/loaded_files" in lines
     assert any(line.startswith("published_warehouse <- ") and "marts/rpt_kpi_daily" in line for line in lines)
     assert any(line.startswith("staging/stg_raw__call_segments <- raw/calls") for line in lines)
 

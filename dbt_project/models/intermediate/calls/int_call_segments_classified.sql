@@ -15,6 +15,7 @@ timed as (
         queued_at is not null as is_offered,
         answered_at is not null as is_answered,
         coalesce(queued_at_local, started_at_local) as attributed_at_local,
+        coalesce(queued_at, started_at) as attributed_at,
 
         -- A segment's wait ends when it is answered, or when it leaves the queue unanswered.
         case

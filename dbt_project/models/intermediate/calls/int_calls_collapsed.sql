@@ -48,6 +48,7 @@ collapsed as (
         first_answered.answered_at,
         bounds.ended_at,
         coalesce(first_queued.queued_at_local, first_seg.started_at_local) as attributed_at_local,
+        coalesce(first_queued.queued_at, first_seg.started_at) as attributed_at,
         bounds.segments,
         bounds.answered_segments,
         bounds.first_queued_segment is not null as is_offered,

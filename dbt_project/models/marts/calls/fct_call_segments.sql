@@ -10,6 +10,8 @@ select
     segment_date,
     interval_15_start,
     interval_30_start,
+    interval_15_start_utc,
+    interval_30_start_utc,
     started_at,
     queued_at,
     answered_at,

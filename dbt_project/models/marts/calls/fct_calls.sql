@@ -3,6 +3,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='call_date',
+        post_hook="{{ record_incremental_mark() }}",
     )
 }}
 -- One row per call (call_id), attributed to the local date and interval it entered the agent
@@ -12,6 +13,8 @@ select
     call_date,
     interval_15_start,
     interval_30_start,
+    interval_15_start_utc,
+    interval_30_start_utc,
     district,
     first_queue,
     last_queue,

@@ -3,6 +3,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='call_date',
+        post_hook="{{ record_incremental_mark() }}",
     )
 }}
 -- One row per local date and district (every district every day): the center's classic daily

@@ -74,11 +74,11 @@ def model(dbt, session):
     segments = dbt.ref("fct_call_segments")
     rows = []
     for minutes in (15, 30):
-        column = f"interval_{minutes}_start"
+        column = f"interval_{minutes}_start_utc"
         traffic = (
             calls.filter("is_offered")
             .aggregate(
-                f"call_date, {column} as interval_start, count(*) as offered, "
+                f"call_date, {column}, any_value(interval_{minutes}_start) as interval_start, count(*) as offered, "
                 "count(case when is_answered then 1 end) as answered, "
                 "sum(case when is_answered then handle_seconds end) as handle_seconds"
             )
@@ -90,25 +90,27 @@ def model(dbt, session):
             .aggregate(f"segment_date, {column}, count(distinct agent_id)")
             .fetchall()
         )
-        for day, start, offered, answered, handle in traffic:
+        for day, start_utc, start, offered, answered, handle in traffic:
             aht = handle / answered if answered else None
             rows.append(
                 {
                     "call_date": day,
                     "interval_start": start,
+                    "interval_start_utc": start_utc,
                     "interval_minutes": minutes,
                     "offered": offered,
                     "answered": answered,
                     "aht_seconds": aht,
                     "traffic_erlangs": traffic_erlangs(offered, aht, minutes * 60) if aht else None,
                     "required_agents": required_agents(offered, aht, minutes * 60, target_seconds, target),
-                    "agents_handling": handling.get((day, start), 0),
+                    "agents_handling": handling.get((day, start_utc), 0),
                 }
             )
     import pyarrow as pa
 
     schema = pa.schema(
-        [("call_date", pa.date32()), ("interval_start", pa.timestamp("us")), ("interval_minutes", pa.int32()),
+        [("call_date", pa.date32()), ("interval_start", pa.timestamp("us")),
+         ("interval_start_utc", pa.timestamp("us")), ("interval_minutes", pa.int32()),
          ("offered", pa.int64()), ("answered", pa.int64()), ("aht_seconds", pa.float64()),
          ("traffic_erlangs", pa.float64()), ("required_agents", pa.int64()), ("agents_handling", pa.int64())]
     )  # fmt: skip

@@ -1,5 +1,7 @@
 -- One row per local date, interval (15 and 30 minutes) and queue, every interval of every day:
--- queue-level traffic (segments attributed to the interval they entered the queue).
+-- queue-level traffic (segments attributed to the interval they entered the queue). Intervals
+-- are real stretches of time: a day has 46 half hours when daylight saving starts and 50 when it
+-- ends (the local 01:00 and 01:30 twice, told apart by interval_start_utc).
 with
 
 segments as (
@@ -11,7 +13,8 @@ segments as (
 
 slots as (
 
-    select generated_number - 1 as slot from ({{ dbt.generate_series(96) }}) as numbers
+    -- 100 quarter hours: enough for a 25-hour day (daylight saving ends).
+    select generated_number - 1 as slot from ({{ dbt.generate_series(100) }}) as numbers
 
 ),
 
@@ -24,16 +27,28 @@ queues as (
 
 ),
 
+days as (
+
+    -- A local day runs from its midnight to the next, as UTC instants: 23 hours when daylight
+    -- saving starts, 25 when it ends, 24 otherwise.
+    select
+        date_day as call_date,
+        {{ from_local('cast(date_day as timestamp)') }} as day_start_utc,
+        {{ from_local(dbt.dateadd('day', 1, 'cast(date_day as timestamp)')) }} as next_day_start_utc
+    from {{ ref('dim_dates') }}
+
+),
+
 grid as (
 
     select
-        dates.date_day as call_date,
+        days.call_date,
         lengths.interval_minutes,
         {{ dbt.dateadd(
-            'minute', 'slots.slot * lengths.interval_minutes', 'cast(dates.date_day as timestamp)'
-        ) }} as interval_start,
+            'minute', 'slots.slot * lengths.interval_minutes', 'days.day_start_utc'
+        ) }} as interval_start_utc,
         queues.queue
-    from {{ ref('dim_dates') }} as dates
+    from days
     cross join (
         select 15 as interval_minutes
         union all
@@ -41,7 +56,8 @@ grid as (
     ) as lengths
     cross join slots
     cross join queues
-    where slots.slot * lengths.interval_minutes < 1440
+    where {{ dbt.dateadd('minute', 'slots.slot * lengths.interval_minutes', 'days.day_start_utc') }}
+    < days.next_day_start_utc
 
 ),
 
@@ -51,7 +67,7 @@ by_interval as (
         select
             segment_date as call_date,
             {{ minutes }} as interval_minutes,
-            interval_{{ minutes }}_start as interval_start,
+            interval_{{ minutes }}_start_utc as interval_start_utc,
             queue,
             count(*) as offered,
             {{ outcome_counts() }},
@@ -68,7 +84,8 @@ counts as (
 
     select
         grid.call_date,
-        grid.interval_start,
+        {{ to_local('grid.interval_start_utc') }} as interval_start,
+        grid.interval_start_utc,
         grid.interval_minutes,
         grid.queue,
         coalesce(by_interval.offered, 0) as offered,
@@ -86,7 +103,7 @@ counts as (
         on
             grid.call_date = by_interval.call_date
             and grid.interval_minutes = by_interval.interval_minutes
-            and grid.interval_start = by_interval.interval_start
+            and grid.interval_start_utc = by_interval.interval_start_utc
             and grid.queue = by_interval.queue
 
 )

@@ -21,8 +21,10 @@ select
     lines_ignored,
     lines_held,
     lines_rejected,
-    source_lines is null or source_lines + lines_carried_in
-    = lines_in_records + lines_agent_events + lines_ignored + lines_held + lines_rejected as are_lines_accounted_for,
+    source_lines is null
+    or source_lines + lines_carried_in
+    = lines_in_records + lines_agent_events + lines_ignored + lines_held + lines_rejected
+        as are_lines_accounted_for,
     message,
     loaded_at
 from {{ source('raw', 'loaded_files') }}
