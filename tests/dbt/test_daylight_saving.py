@@ -9,6 +9,7 @@ happens twice, an hour apart. The calls below give their offsets, so each instan
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -32,13 +33,16 @@ CALLS = [
 def warehouse(tmp_path_factory):
     root = tmp_path_factory.mktemp("dst")
     (root / "landing" / "calls").mkdir(parents=True)
-    lines = ["call_id,caller_number,district,queue,started_at,queued_at,answered_at,ended_at,agent_id,end_reason"]
+    header = (
+        "call_id,caller_number,district,queue,started_at,queued_at,answered_at,ended_at,agent_id,end_reason"
+    )
+    lines = [header]
     for call_id, queued in CALLS:
         at = dt.datetime.fromisoformat(queued)
-        stamp = lambda d: d.isoformat()  # noqa: E731
+        answered, ended = at + dt.timedelta(seconds=10), at + dt.timedelta(seconds=70)
         lines.append(
-            f"{call_id},1380000{call_id},shiqu,repair,{stamp(at)},{stamp(at)},"
-            f"{stamp(at + dt.timedelta(seconds=10))},{stamp(at + dt.timedelta(seconds=70))},1001,caller_hangup"
+            f"{call_id},1380000{call_id},shiqu,repair,{at.isoformat()},{at.isoformat()},"
+            f"{answered.isoformat()},{ended.isoformat()},1001,caller_hangup"
         )
     (root / "landing" / "calls" / "calls.csv").write_text("\n".join(lines) + "\n")
     database = root / "w.duckdb"
@@ -74,16 +78,19 @@ def test_half_hours_follow_each_other_with_no_gap_or_overlap(day, warehouse):
     with connect(warehouse) as con:
         rows = _half_hours(con, day)
     starts = [utc for _, utc, _ in rows]
-    assert all(b - a == dt.timedelta(minutes=30) for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a == dt.timedelta(minutes=30) for a, b in itertools.pairwise(starts))
     # From local midnight to the next local midnight, as UTC instants (New York's offsets at them).
     midnight = dt.datetime.fromisoformat(day)
     offset = {"2024-03-10": -5, "2024-11-03": -4, "2024-07-01": -4}[day]
     assert starts[0] == midnight - dt.timedelta(hours=offset)
-    assert starts[-1] + dt.timedelta(minutes=30) == {
-        "2024-03-10": dt.datetime(2024, 3, 11, 4),
-        "2024-11-03": dt.datetime(2024, 11, 4, 5),
-        "2024-07-01": dt.datetime(2024, 7, 2, 4),
-    }[day]
+    assert (
+        starts[-1] + dt.timedelta(minutes=30)
+        == {
+            "2024-03-10": dt.datetime(2024, 3, 11, 4),
+            "2024-11-03": dt.datetime(2024, 11, 4, 5),
+            "2024-07-01": dt.datetime(2024, 7, 2, 4),
+        }[day]
+    )
 
 
 def test_spring_forward_has_no_0200_half_hour(warehouse):

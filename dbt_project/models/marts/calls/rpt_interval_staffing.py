@@ -78,7 +78,8 @@ def model(dbt, session):
         traffic = (
             calls.filter("is_offered")
             .aggregate(
-                f"call_date, {column}, any_value(interval_{minutes}_start) as interval_start, count(*) as offered, "
+                f"call_date, {column}, any_value(interval_{minutes}_start) as interval_start, "
+                "count(*) as offered, "
                 "count(case when is_answered then 1 end) as answered, "
                 "sum(case when is_answered then handle_seconds end) as handle_seconds"
             )
