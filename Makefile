@@ -19,7 +19,7 @@ DBT = $(RUN) dbt
 DEMO_DAYS ?= 90
 DEMO_CALLS_PER_DAY ?= 5000
 
-.PHONY: help install generate load seed build refresh orchestrator dashboard demo test lint format bench clean
+.PHONY: help install generate load seed build refresh orchestrator dashboard demo test lint format bench reliability clean
 
 help:  ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ format: install  ## apply ruff format and sqlfluff fixes
 
 bench: install  ## print speed figures (generator, load); never asserted in tests
 	$(RUN) python -m tests.bench
+
+reliability: install  ## inject faults (kills, bad files, re-deliveries, busy readers) and print what survived
+	$(RUN) python -m tests.reliability
 
 clean:  ## remove the generated warehouse, demo landing files and dbt artifacts
 	rm -rf data/ dbt_project/target dbt_project/logs

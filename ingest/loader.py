@@ -19,6 +19,7 @@ import polars as pl
 from ingest import warehouse
 from ingest.adapters import Adapted, adapt, folder_format
 from ingest.contracts import CONTRACTS
+from ingest.faults import crash_point
 from ingest.mappings import Layout, MappingError, load_layouts, resolve_layout
 from ingest.readers import SUPPORTED_SUFFIXES, FileRejected, read_file
 from ingest.settings import SEEDS_DIR
@@ -204,6 +205,7 @@ def load_file(
         )  # fmt: skip
         if adapted is not None:
             warehouse.record_adapted(con, file_id, stream, adapted)
+        crash_point("load.before_commit")
     return result
 
 
@@ -262,6 +264,8 @@ def load_landing(
             for i, path in enumerate(paths, 1):
                 result = load_file(con, source, path, landing, layouts=layouts, ref=ref, tz=tz, secret=secret)
                 report.files.append(result)
+                if result.status == "loaded":
+                    crash_point("load.between_files")
                 if result.status == "failed" or result.rows_rejected:
                     say("  " + describe(result))
                 if time.perf_counter() - last_report > 5 and i < len(paths):

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.faults import crash_point
+
 _LOCKS: dict[Path, int] = {}
 
 
@@ -83,6 +85,7 @@ def publish_working_copy(files: WarehouseFiles) -> None:
         con.execute("checkpoint")
     with open(files.working, "rb") as handle:
         os.fsync(handle.fileno())
+    crash_point("publish.before_replace")
     os.replace(files.working, files.published)
     directory = os.open(files.published.parent, os.O_RDONLY)
     try:

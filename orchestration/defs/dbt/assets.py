@@ -24,6 +24,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from ingest.faults import crash_point
 from orchestration.defs.warehouse.resources import WarehouseResource
 
 FCR_WINDOW_DAYS = 7  # keep in step with var fcr_window_days (dbt_project.yml)
@@ -86,7 +87,10 @@ def build_dbt_assets(project: DbtProject, partitions_def: dg.PartitionsDefinitio
         args = ["build", "--vars", json.dumps(reprocess_vars(start))]
         with dbt_writes_to(warehouse.files.working):
             invocation = dbt.cli(args, context=context)
-        yield from invocation.stream()
+        for i, event in enumerate(invocation.stream()):
+            yield event
+            if i == 20:
+                crash_point("dbt.mid_build")
         prune_invocation_folders(invocation.target_path.parent)
 
     return dbt_models
