@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import multiprocessing
+import json
 import os
 import random
 import shutil
@@ -381,11 +381,13 @@ def schema_drift_scenario(base: Path) -> Outcome:
 # -- busy readers ----------------------------------------------------------------------------------
 
 
-def _reader(path: str, stop, results) -> None:
+def reader_loop(path: str, stop_file: Path) -> dict:
+    """Query the published warehouse until `stop_file` appears, a fresh read-only connection a
+    query, as a dashboard or an analyst's notebook does. Returns counts and the states seen."""
     queries = failures = 0
     states: set[tuple] = set()
     errors: list[str] = []
-    while not stop.is_set():
+    while not stop_file.exists():
         queries += 1
         try:
             with duckdb.connect(path, read_only=True) as con:
@@ -393,36 +395,49 @@ def _reader(path: str, stop, results) -> None:
         except Exception as exc:  # every failure counts: none is expected
             failures += 1
             errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
-    results.put((queries, failures, sorted(states), errors[:3]))
+    return {"queries": queries, "failures": failures, "states": sorted(states), "errors": errors[:3]}
 
 
 def readers_scenario(base: Path, published: Path, readers: int, refreshes: int) -> Outcome:
+    """Reader processes (plain `python -m tests.reliability --reader`) loop while refreshes run."""
     outcome = Outcome(f"busy readers ({readers} readers, {refreshes} refreshes)", faults=refreshes)
     center = new_center(base, "readers", published)
     published_states = {tuple(str(v) for v in center.query(STATE_SQL)[0])}
-    context = multiprocessing.get_context("spawn")
-    stop, results = context.Event(), context.Queue()
-    workers = [
-        context.Process(target=_reader, args=(str(center.warehouse), stop, results)) for _ in range(readers)
+    stop = center.root / "stop-readers"
+    command = [
+        sys.executable,
+        "-m",
+        "tests.reliability",
+        "--reader",
+        str(center.warehouse),
+        "--stop-file",
+        str(stop),
     ]
-    for worker in workers:
-        worker.start()
+    workers = [
+        subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for _ in range(readers)
+    ]
     for i in range(refreshes):
         center.land_call(f"READ{i}")
         code = center.refresh()
         outcome.survived += int(code == 0)
         published_states.add(tuple(str(v) for v in center.query(STATE_SQL)[0]))
     time.sleep(1)
-    stop.set()
+    stop.touch()
     seen: set[tuple] = set()
-    for _ in workers:
-        queries, failures, states, errors = results.get(timeout=120)
-        outcome.reader_queries += queries
-        outcome.reader_failures += failures
-        seen.update(tuple(s) for s in states)
-        outcome.notes += errors
     for worker in workers:
-        worker.join(timeout=60)
+        try:
+            out, _ = worker.communicate(timeout=120)
+            result = json.loads(out.strip().splitlines()[-1])
+        except (subprocess.TimeoutExpired, json.JSONDecodeError, IndexError):
+            worker.kill()
+            outcome.reader_failures += 1
+            outcome.notes.append(f"a reader process did not report (exit {worker.returncode})")
+            continue
+        outcome.reader_queries += result["queries"]
+        outcome.reader_failures += result["failures"]
+        seen.update(tuple(s) for s in result["states"])
+        outcome.notes += result["errors"]
     mixed = seen - published_states
     if mixed:
         outcome.reader_failures += len(mixed)
@@ -483,7 +498,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refreshes", type=int, default=2)
     parser.add_argument("--bad-files", type=int, default=120)
     parser.add_argument("--seed", type=int, default=int(time.time()) % 10_000)
+    parser.add_argument("--reader", help=argparse.SUPPRESS)  # one reader process of the scenario
+    parser.add_argument("--stop-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.reader:
+        print(json.dumps(reader_loop(args.reader, args.stop_file)))
+        return 0
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="reliability-") as tmp:
         base = Path(tmp)
