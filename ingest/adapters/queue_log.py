@@ -174,12 +174,19 @@ def adapt(fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | No
     lines, rejected, form = read_lines(data, tz)
     account = LineAccount(source_lines=len(lines) + len(rejected), rejected=len(rejected))
     if carried is not None and carried.height:
+        # A switch's queue_log copied whole every day (never rotated) repeats the held lines:
+        # a line already in this file is taken once, from this file.
+        here = {_key(line) for line in lines}
+        repeated = 0
         for row in carried.iter_rows(named=True):
             parts = row["line"].split("|")
             line = _make_line(row["line_no"], [p.strip() for p in parts[:5]], parts[5:], row["line"], tz, [])
+            if _key(line) in here:
+                repeated += 1
+                continue
             line.origin = row["origin_file"]
             lines.append(line)
-        account.carried_in = carried.height
+        account.carried_in = carried.height - repeated
     if not lines and not rejected:
         raise FileRejected("the file holds no queue_log lines")
     lines.sort(key=lambda ln: (ln.epoch, ln.origin == "", ln.no))
@@ -319,6 +326,10 @@ _EVENT_SCHEMA = {
     "event_at": pl.String, "agent_id": pl.String, "agent_field": pl.String, "queue": pl.String,
     "event": pl.String, "call_id": pl.String, "data": pl.String, ROW_NUMBER: pl.Int64,
 }  # fmt: skip
+
+
+def _key(line: Line) -> tuple:
+    return (line.epoch, line.callid, line.queue, line.agent, line.event, tuple(line.data))
 
 
 def _origin(line: Line) -> str:

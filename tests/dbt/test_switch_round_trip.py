@@ -12,7 +12,8 @@ Master.csv (CDRs) cannot carry
   - when the call joined the queue: the queue leg starts when the call does (IVR time counts as
     waiting), so waits, service level and abandon timing differ;
   - why an unanswered leg ended (abandon, time-out, key press are all NO ANSWER);
-  - hold and wrap-up, as for queue_log. Call, segment and answer counts do carry.
+  - hold and wrap-up, as for queue_log. Call, segment and answer counts do carry, over the
+    period (a call that starts before midnight and queues after it moves to the earlier day).
 """
 
 from __future__ import annotations

@@ -406,3 +406,24 @@ def test_call_that_arrived_just_before_the_end_of_a_file_keeps_its_start(landing
     assert segments(query) == [
         ("16.1", 1, "support", at(100), at(104), None, at(110), None, "caller_hangup", "96296", "shiqu")
     ]
+
+
+def test_queue_log_copied_whole_every_day_counts_each_call_once(landing, load, query):
+    # Some centers copy the growing /var/log/asterisk/queue_log every day instead of rotating
+    # it: the second copy repeats the first one's lines, including those of the held call.
+    first = log(
+        (0, "17.1", "support", "NONE", "ENTERQUEUE", "", "", "1"),
+        (9, "17.1", "support", "NONE", "ABANDON", "1", "1", "9"),
+        (3590, "17.2", "support", "NONE", "ENTERQUEUE", "", "", "1"),
+    )
+    grown = first + log((3600, "17.2", "support", "NONE", "EXITWITHTIMEOUT", "1", "1", "10"))
+    land(landing, first, name="queue_log-copy1")
+    load()
+    land(landing, grown, name="queue_log-copy2")
+    result = load().files[-1]
+    assert [(s[0], s[8]) for s in segments(query)] == [("17.1", "caller_hangup"), ("17.2", "queue_timeout")]
+    assert result.rows_duplicate == 1  # 17.1 again, identical: counted once
+    assert query("select lines_carried_in, source_lines, lines_in_records from raw.loaded_files order by file_id") == [
+        (0, 3, 2),
+        (0, 4, 4),
+    ]
