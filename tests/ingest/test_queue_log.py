@@ -423,7 +423,9 @@ def test_queue_log_copied_whole_every_day_counts_each_call_once(landing, load, q
     result = load().files[-1]
     assert [(s[0], s[8]) for s in segments(query)] == [("17.1", "caller_hangup"), ("17.2", "queue_timeout")]
     assert result.rows_duplicate == 1  # 17.1 again, identical: counted once
-    assert query("select lines_carried_in, source_lines, lines_in_records from raw.loaded_files order by file_id") == [
+    assert query(
+        "select lines_carried_in, source_lines, lines_in_records from raw.loaded_files order by file_id"
+    ) == [
         (0, 3, 2),
         (0, 4, 4),
     ]
