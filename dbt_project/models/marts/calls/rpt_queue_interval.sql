@@ -56,8 +56,9 @@ grid as (
     ) as lengths
     cross join slots
     cross join queues
-    where {{ dbt.dateadd('minute', 'slots.slot * lengths.interval_minutes', 'days.day_start_utc') }}
-    < days.next_day_start_utc
+    where
+        {{ dbt.dateadd('minute', 'slots.slot * lengths.interval_minutes', 'days.day_start_utc') }}
+        < days.next_day_start_utc
 
 ),
 
