@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import polars as pl
 import streamlit as st
 
 from dashboards.data import queries
@@ -19,6 +20,10 @@ class Filters:
     districts: list[str]
     queues: list[str]
     teams: list[str]
+
+    def of_teams(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Rows of the teams picked in the sidebar (all rows when none is picked)."""
+        return frame.filter(pl.col("team").is_in(self.teams)) if self.teams else frame
 
 
 def sidebar() -> Filters | None:

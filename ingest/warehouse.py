@@ -154,8 +154,9 @@ LINE_ACCOUNT = (
 
 def held_lines(con: duckdb.DuckDBPyConnection, stream: str) -> pl.DataFrame:
     return con.sql(
-        f"select line_no, line, origin_file from raw.queue_log_held where stream = $${stream}$$ "
-        "order by _file_id, line_no"
+        "select line_no, line, origin_file from raw.queue_log_held where stream = ? "
+        "order by _file_id, line_no",
+        params=[stream],
     ).pl()
 
 

@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -150,75 +151,36 @@ def file_totals(center: Center) -> tuple[int, int, int]:
 # -- crashes ---------------------------------------------------------------------------------------
 
 
-def crash_scenario(base: Path, published: Path, point: str | None, seed: int = 0) -> Outcome:
-    """Kill a refresh at `point` (or after a random delay), then refresh again."""
-    label = f"crash: {point}" if point else f"crash: random kill (seed {seed})"
-    outcome = Outcome(label, faults=1)
-    center = new_center(base, f"crash_{point or seed}", published)
+def crash_scenario(base: Path, published: Path, kills: list[str | int], label: str | None = None) -> Outcome:
+    """Refreshes killed one after another: at a named point (str) or after a random delay (int:
+    its seed); then one refresh that completes. Through the kills the published file must not
+    change and must reconcile; the last refresh must load the two new files' rows once."""
+    names = [k if isinstance(k, str) else f"random kill (seed {k})" for k in kills]
+    outcome = Outcome(label or "crash: " + ", ".join(names), faults=len(kills))
+    center = new_center(base, re.sub(r"\W+", "_", outcome.scenario), published)
     before = center.digest()
     calls_before = center.query("select count(*) from raw.calls")[0][0]
-    call_id = f"CRASH{seed}{len(point or '')}"
-    center.land_call(call_id)
-    center.land_call(call_id + "B")  # two new files: a kill between them leaves one half-done
-    if point:
-        code = center.refresh(CALLCENTER_CRASH_AT=point)
-        killed = code == -signal.SIGKILL
-        if not killed:
-            outcome.notes.append(f"the refresh was not killed at {point} (exit {code})")
-    else:
-        process = center.start_refresh()
-        time.sleep(random.Random(seed).uniform(2, 30))
-        os.killpg(process.pid, signal.SIGKILL)
-        killed = process.wait(timeout=60) == -signal.SIGKILL
-        if not killed:
-            outcome.notes.append("the refresh ended before the kill")
-    unchanged = center.digest() == before
-    if not unchanged:
-        outcome.notes.append("the published file changed")
-    problems = reconciliation(center)
-    code = center.refresh()
-    ids = dict(
-        center.query(f"select call_id, count(*) from raw.calls where call_id like '{call_id}%' group by 1")
-    )
-    calls_after = center.query("select count(*) from raw.calls")[0][0]
-    once = ids == {call_id: 1, call_id + "B": 1} and calls_after == calls_before + 2
-    problems += reconciliation(center)
-    if code != 0:
-        outcome.notes.append(f"the next refresh failed (exit {code})")
-    if not once:
-        outcome.notes.append(f"new calls after the next refresh: {ids}")
-    outcome.notes += problems
-    read, accepted, rejected = file_totals(center)
-    outcome.rows_read, outcome.rows_accepted, outcome.rows_rejected = read, accepted, rejected
-    outcome.rows_lost = read - accepted - rejected + (0 if once else 1)
-    outcome.survived = int(unchanged and code == 0 and once and not problems and (killed or not point))
-    return outcome
-
-
-def crash_chain_scenario(base: Path, published: Path, points=CRASH_POINTS) -> Outcome:
-    """One refresh after another, each killed at the next point; then one that completes. The
-    published file must not change through the kills, and the last refresh loads the new rows once."""
-    outcome = Outcome(f"crash chain ({len(points)} kills in a row)", faults=len(points))
-    center = new_center(base, "crash_chain", published)
-    before = center.digest()
-    calls_before = center.query("select count(*) from raw.calls")[0][0]
-    center.land_call("CHAIN1")
-    center.land_call("CHAIN2")
-    survived = 0
-    for point in points:
-        code = center.refresh(CALLCENTER_CRASH_AT=point)
+    center.land_call("NEW1")
+    center.land_call("NEW2")  # two new files: a kill between them leaves one half-done
+    for kill, name in zip(kills, names, strict=True):
+        if isinstance(kill, str):
+            code = center.refresh(CALLCENTER_CRASH_AT=kill)
+        else:
+            process = center.start_refresh()
+            time.sleep(random.Random(kill).uniform(2, 30))
+            os.killpg(process.pid, signal.SIGKILL)
+            code = process.wait(timeout=60)
         problems = reconciliation(center)
         if code == -signal.SIGKILL and center.digest() == before and not problems:
-            survived += 1
+            outcome.survived += 1
         else:
-            outcome.notes.append(f"{point}: exit {code}, unchanged {center.digest() == before}, {problems}")
+            outcome.notes.append(f"{name}: exit {code}, unchanged {center.digest() == before}, {problems}")
     code = center.refresh()
-    ids = dict(center.query("select call_id, count(*) from raw.calls where call_id like 'CHAIN%' group by 1"))
-    complete = code == 0 and ids == {"CHAIN1": 1, "CHAIN2": 1} and not reconciliation(center)
+    ids = dict(center.query("select call_id, count(*) from raw.calls where call_id like 'NEW%' group by 1"))
     calls_after = center.query("select count(*) from raw.calls")[0][0]
-    if not complete:
+    if code != 0 or ids != {"NEW1": 1, "NEW2": 1} or reconciliation(center):
         outcome.notes.append(f"the refresh after the kills: exit {code}, new calls {ids}")
-    outcome.survived = survived if complete else 0
+        outcome.survived = 0
     outcome.rows_read, outcome.rows_accepted, outcome.rows_rejected = file_totals(center)
     outcome.rows_lost = outcome.rows_read - outcome.rows_accepted - outcome.rows_rejected
     outcome.rows_lost += abs(calls_after - calls_before - 2)
@@ -521,10 +483,10 @@ def main(argv: list[str] | None = None) -> int:
         published = baseline(base)
         for point in CRASH_POINTS:
             print(f"  … kill at {point}", flush=True)
-            outcomes.append(crash_scenario(base, published, point))
+            outcomes.append(crash_scenario(base, published, [point]))
         for i in range(args.random_kills):
             print(f"  … random kill {i + 1} of {args.random_kills}", flush=True)
-            outcomes.append(crash_scenario(base, published, None, seed=args.seed + i))
+            outcomes.append(crash_scenario(base, published, [args.seed + i]))
         print(f"  … {args.readers} readers through {args.refreshes} refreshes", flush=True)
         outcomes.append(readers_scenario(base, published, args.readers, args.refreshes))
     print()

@@ -42,8 +42,7 @@ else:
     months = queries.agent_months()["month_start"].to_list()
     month = st.selectbox(t("month"), months, key="agents_month")
     ranks = queries.agent_monthly(month)
-if f.teams:
-    ranks = ranks.filter(pl.col("team").is_in(f.teams))
+ranks = f.of_teams(ranks)
 
 st.subheader(t("ranking"))
 if not empty(ranks):

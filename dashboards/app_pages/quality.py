@@ -17,16 +17,14 @@ if not months:
     st.stop()
 month = st.selectbox(t("month"), months, key="quality_month")
 sample = queries.qa_sample(month)
-if f.teams:
-    sample = sample.filter(pl.col("team").is_in(f.teams))
+sample = f.of_teams(sample)
 st.subheader(t("qa_sample_title"))
 if not empty(sample):
     table(sample, f"qa_sample_{month}", "quality_sample")
 
 st.subheader(t("qa_score"))
 scores = queries.qa_scores(f.start, f.end)
-if f.teams:
-    scores = scores.filter(pl.col("team").is_in(f.teams))
+scores = f.of_teams(scores)
 if not empty(scores):
     teams = scores.group_by("team").agg(pl.col("qa_score").mean(), pl.col("fatal_errors").sum()).sort("team")
     chart_and_table(

@@ -55,8 +55,7 @@ chart_and_table(
 
 st.subheader(t("csat_by_agent_title", csat=t("csat")))
 agents = queries.csat_by_agent(f.start, f.end)
-if f.teams:
-    agents = agents.filter(pl.col("team").is_in(f.teams))
+agents = f.of_teams(agents)
 if not empty(agents):
     teams = (
         agents.group_by("team")

@@ -16,6 +16,9 @@ account of every line of the file. docs/adapters.md maps every field and event.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +50,11 @@ class FolderFormat:
 
     def get(self, key: str, default=None):
         return self.options.get(key, default)
+
+    @property
+    def agent_pattern(self) -> str:
+        """Regex whose first group is the job number in the switch's agent field."""
+        return str(self.get("agent_pattern", DEFAULT_AGENT_PATTERN))
 
     def district_expr(self, queue: pl.Expr) -> pl.Expr:
         """District of each call: per queue where configured, else the folder's district."""
@@ -94,19 +102,31 @@ class Adapted:
     file_format: str = ""
 
 
-def empty_rejections() -> pl.DataFrame:
-    return pl.DataFrame(schema={ROW_NUMBER: pl.Int64, **{c: pl.String for c in REJECT_COLUMNS}})
+REJECT_SCHEMA = {ROW_NUMBER: pl.Int64, **{c: pl.String for c in REJECT_COLUMNS}}
+# The agent field of a switch (PJSIP/1001, Local/1001@from-queue/n, SIP/1001-0000a1b2) -> 1001.
+DEFAULT_AGENT_PATTERN = r"^(?:[A-Za-z0-9]+/)?([^@/\-]+)"
+EPOCH = re.compile(r"\d{9,11}(\.\d+)?")
 
 
 def rejection(row: int, rule: str, message: str, raw: str, column: str | None = None) -> dict:
+    """One line an adapter rejects, as a row of raw.rejected_rows (the line kept as landed)."""
     return {
         ROW_NUMBER: row,
         "rule": rule,
         "rules": rule,
         "column_name": column,
         "message": message,
-        "raw_values": pl.Series([raw]).to_frame("line").select(pl.struct("line").struct.json_encode())[0, 0],
+        "raw_values": json.dumps({"line": raw}, ensure_ascii=False),
     }
+
+
+def rejections(rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=REJECT_SCHEMA)
+
+
+def utc_text(epoch: float) -> str:
+    """An epoch (always UTC) as timestamp text the validator reads as that instant."""
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
 
 
 def folder_format(path: Path, landing: Path, source: str) -> FolderFormat | None:

@@ -10,15 +10,13 @@ absent), hold and wrap-up time.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import re
 from collections import Counter
 from pathlib import Path
 
 import polars as pl
 
-from ingest.adapters import Adapted, FolderFormat, LineAccount, empty_rejections, rejection
+from ingest.adapters import EPOCH, Adapted, FolderFormat, LineAccount, rejection, rejections, utc_text
 from ingest.readers import ROW_NUMBER, FileRejected, decode_text
 
 BASE_COLUMNS = [
@@ -37,7 +35,6 @@ LAYOUTS_BY_WIDTH = {
 KNOWN = set(LAYOUTS_BY_WIDTH[21])
 NEEDED = {"src", "dstchannel", "lastapp", "lastdata", "start", "answer", "end", "disposition"}
 AGENT_APPS = {"queue", "dial"}
-DEFAULT_AGENT_PATTERN = r"^(?:[A-Za-z0-9]+/)?([^@/\-]+)"
 
 
 def _time(text: str) -> str | None:
@@ -45,8 +42,8 @@ def _time(text: str) -> str | None:
     text = text.strip()
     if not text:
         return None
-    if re.fullmatch(r"\d{9,11}(\.\d+)?", text):
-        return dt.datetime.fromtimestamp(float(text), dt.UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
+    if EPOCH.fullmatch(text):
+        return utc_text(float(text))
     return text
 
 
@@ -94,14 +91,10 @@ def adapt(fmt: FolderFormat, path: Path, data: bytes) -> Adapted:
     else:
         frame, notes = pl.DataFrame(schema={ROW_NUMBER: pl.Int64}), []
     notes.insert(0, f"CDR ({'cdr_custom' if declared else 'cdr_csv'}): {lines:,} lines (call legs)")
-    rejected_frame = (
-        pl.DataFrame(rejected, schema=empty_rejections().schema) if rejected else empty_rejections()
-    )
-    return Adapted(frame, rejected_frame, notes, account, file_format="cdr")
+    return Adapted(frame, rejections(rejected), notes, account, file_format="cdr")
 
 
 def _segments(legs: pl.DataFrame, fmt: FolderFormat) -> tuple[pl.DataFrame, list[str]]:
-    agent_re = str(fmt.get("agent_pattern", DEFAULT_AGENT_PATTERN))
     prefix = str(fmt.get("call_id_prefix", ""))
     direct_queue = str(fmt.get("direct_dial_queue", "direct"))
     col = pl.col
@@ -149,7 +142,7 @@ def _segments(legs: pl.DataFrame, fmt: FolderFormat) -> tuple[pl.DataFrame, list
         pl.when(col("_rang")).then(col("_start")).alias("queued_at"),
         pl.when(col("_answered")).then(col("_answer")).alias("answered_at"),
         col("_end").alias("ended_at"),
-        pl.when(col("_answered")).then(col("dstchannel").str.extract(agent_re, 1)).alias("agent_id"),
+        pl.when(col("_answered")).then(col("dstchannel").str.extract(fmt.agent_pattern, 1)).alias("agent_id"),
         pl.when(col("_n") < col("_last")).then(pl.lit("transfer")).alias("end_reason"),
     )
     frame = frame.with_columns(district=fmt.district_expr(pl.col("queue")))

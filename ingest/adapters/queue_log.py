@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from ingest.adapters import Adapted, FolderFormat, LineAccount, empty_rejections, rejection
+from ingest.adapters import EPOCH, Adapted, FolderFormat, LineAccount, rejection, rejections, utc_text
 from ingest.readers import ROW_NUMBER, FileRejected, decode_text
 
 ENTER = "ENTERQUEUE"
@@ -52,7 +52,6 @@ AGENT_EVENTS = {
     "REMOVEMEMBER", "PAUSE", "UNPAUSE", "PAUSEALL", "UNPAUSEALL", "PAUSECUSTOM", "AGENTDUMP",
 }  # fmt: skip
 CALL_EVENTS = {ENTER, "CONNECT", "DID"} | set(UNANSWERED_EXITS) | set(ANSWERED_EXITS) | set(NOT_JOINED)
-DEFAULT_AGENT_PATTERN = r"^(?:[A-Za-z0-9]+/)?([^@/\-]+)"
 DEFAULT_OPEN_HOURS = 2.0
 _DB_HEADER = re.compile(r"^\ufeff?\s*\"?time\"?\s*,", re.IGNORECASE)
 
@@ -83,13 +82,9 @@ class Segment:
     flags: list[str] = field(default_factory=list)
 
 
-def _epoch_text(epoch: float) -> str:
-    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
-
-
 def _parse_time(text: str, tz: ZoneInfo) -> float | None:
     text = text.strip()
-    if re.fullmatch(r"\d{9,11}(\.\d+)?", text):
+    if EPOCH.fullmatch(text):
         return float(text)
     try:
         stamp = dt.datetime.fromisoformat(text)
@@ -194,7 +189,7 @@ def adapt(fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | No
         (ln.epoch for ln in lines if not ln.origin), default=max((ln.epoch for ln in lines), default=0)
     )
     open_seconds = float(fmt.get("open_call_hours", DEFAULT_OPEN_HOURS)) * 3600
-    agent_re = re.compile(str(fmt.get("agent_pattern", DEFAULT_AGENT_PATTERN)))
+    agent_re = re.compile(fmt.agent_pattern)
     prefix = str(fmt.get("call_id_prefix", ""))
 
     def agent_id(raw: str) -> str | None:
@@ -210,7 +205,7 @@ def adapt(fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | No
         if line.event in AGENT_EVENTS or line.event in RING_EVENTS:
             events.append(
                 {
-                    "event_at": _epoch_text(line.epoch), "agent_id": agent_id(line.agent),
+                    "event_at": utc_text(line.epoch), "agent_id": agent_id(line.agent),
                     "agent_field": line.agent, "queue": None if line.queue.upper() == "NONE" else line.queue,
                     "event": line.event,
                     "call_id": None if line.callid.upper() == "NONE" else prefix + line.callid,
@@ -274,10 +269,10 @@ def adapt(fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | No
                     "caller_number": seg.caller,
                     "service_number": service_number or None,
                     "queue": seg.queue,
-                    "started_at": _epoch_text(started),
-                    "queued_at": _epoch_text(seg.queued_at),
-                    "answered_at": None if seg.answered_at is None else _epoch_text(seg.answered_at),
-                    "ended_at": _epoch_text(seg.ended_at),
+                    "started_at": utc_text(started),
+                    "queued_at": utc_text(seg.queued_at),
+                    "answered_at": None if seg.answered_at is None else utc_text(seg.answered_at),
+                    "ended_at": utc_text(seg.ended_at),
                     "agent_id": agent_id(seg.agent or ""),
                     "end_reason": seg.end_reason,
                 }
@@ -307,12 +302,9 @@ def adapt(fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | No
     flag_counts = Counter(f["flag"] for f in flags)
     if flag_counts:
         notes.append("flagged " + ", ".join(f"{n:,} {flag}" for flag, n in sorted(flag_counts.items())))
-    rejected_frame = (
-        pl.DataFrame(rejected, schema=empty_rejections().schema) if rejected else empty_rejections()
-    )
     return Adapted(
         frame=frame,
-        rejected=rejected_frame,
+        rejected=rejections(rejected),
         notes=notes,
         lines=account,
         agent_events=pl.DataFrame(events, schema=_EVENT_SCHEMA),

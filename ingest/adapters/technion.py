@@ -98,7 +98,6 @@ def adapt(fmt: FolderFormat, path: Path, data: bytes) -> Adapted:
         _q_exit=pl.when(col("q_start") != "0:00:00").then(clock("q_exit")),
         _ser_start=pl.when(col("ser_start") != "0:00:00").then(clock("ser_start")),
         _ser_exit=pl.when(col("ser_start") != "0:00:00").then(clock("ser_exit")),
-        _customer=col("customer_id"),
     )
     scientific = col("customer_id").str.contains(r"(?i)^\d+(\.\d+)?e\+?\d+$")
     wellformed = (

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.slow
 def test_refreshes_killed_at_every_point_change_nothing_and_the_next_one_loads_once(
     published_fixture, tmp_path
 ):
-    outcome = reliability.crash_chain_scenario(tmp_path, published_fixture)
+    points = list(reliability.CRASH_POINTS)
+    outcome = reliability.crash_scenario(tmp_path, published_fixture, points, label="crash chain")
     assert outcome.ok and outcome.survived == len(reliability.CRASH_POINTS), outcome.notes
 
 
