@@ -117,7 +117,10 @@ def intraday_profile() -> np.ndarray:
 
 
 def _holidays() -> tuple[set[dt.date], set[dt.date]]:
-    frame = pl.read_csv(settings.SEEDS_DIR / "holidays.csv", try_parse_dates=True)
+    # The demo center is in China: its calendar, with make-up workdays.
+    frame = pl.read_csv(settings.SEEDS_DIR / "holidays.csv", try_parse_dates=True).filter(
+        pl.col("country_code") == "CN"
+    )
     off = set(frame.filter(pl.col("is_day_off"))["holiday_date"].to_list())
     work = set(frame.filter(~pl.col("is_day_off"))["holiday_date"].to_list())
     return off, work

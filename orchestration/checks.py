@@ -74,26 +74,46 @@ def freshness_problems(con: duckdb.DuckDBPyConnection, day: dt.date, tz: str) ->
 
 
 def volume_problems(con: duckdb.DuckDBPyConnection, day: dt.date, weeks: int = 8) -> list[str]:
-    """A day's offered calls far outside the usual range for that weekday (a warning, not an
-    error: surges happen, but so do half-delivered files)."""
-    rows = dict(
-        con.execute(
-            "select call_date, offered from marts.rpt_kpi_daily "
-            "where call_date between ? and ? and (call_date - ?) % 7 = 0",
-            [day - dt.timedelta(weeks=weeks), day, day],
-        ).fetchall()
-    )
-    if day not in rows:
+    """A day's offered calls far outside the usual range for days like it (a warning, not an
+    error: surges happen, but so do half-delivered files).
+
+    Days like it: a public holiday is compared with the holidays of the past year, an ordinary
+    day or a make-up workday with the same weekday of ordinary weeks (dim_dates.day_type). A
+    holiday compared with its weekday would always look like a half-delivered file."""
+    today = con.execute(
+        "select offered, day_type from marts.rpt_kpi_daily where call_date = ?", [day]
+    ).fetchall()
+    if not today:
         return []
-    history = [n for d, n in rows.items() if d != day and n > 0]
+    offered, day_type = today[0]
+    if day_type == "holiday":
+        history = [
+            n
+            for (n,) in con.execute(
+                "select offered from marts.rpt_kpi_daily where day_type = 'holiday' "
+                "and call_date between ? and ? and offered > 0",
+                [day - dt.timedelta(days=365), day - dt.timedelta(days=1)],
+            ).fetchall()
+        ]
+        like = "holiday"
+    else:
+        history = [
+            n
+            for (n,) in con.execute(
+                "select offered from marts.rpt_kpi_daily where call_date between ? and ? "
+                "and iso_weekday = (select iso_weekday from marts.rpt_kpi_daily where call_date = ?) "
+                "and day_type in ('ordinary', 'unknown') and offered > 0",
+                [day - dt.timedelta(weeks=weeks), day - dt.timedelta(days=1), day],
+            ).fetchall()
+        ]
+        like = f"{day:%A}"
     if len(history) < 3:
         return []
     median = statistics.median(history)
     low, high = 0.5 * median, 2.0 * median
-    offered = rows[day]
     if low <= offered <= high:
         return []
     return [
-        f"{offered:,} calls offered on {day}, usual for a {day:%A} is {median:,.0f} "
-        f"(range {low:,.0f}–{high:,.0f} over the last {len(history)} weeks)"
+        f"{offered:,} calls offered on {day}, usual for a {like} is {median:,.0f} "
+        f"(range {low:,.0f}–{high:,.0f} over the last {len(history)} {like}s)"
     ]

@@ -86,3 +86,14 @@
     {{ safe_ratio('csat_satisfied', 'csat_scored') }} as csat,
     {{ safe_ratio('survey_responses', 'surveys_sent') }} as survey_participation_rate
 {% endmacro %}
+
+
+{# The calendar columns a daily mart carries from dim_dates, so that a holiday is read and
+   compared as a holiday (docs/metrics.md, "Holidays"). #}
+{% macro day_type_columns(relation=none) -%}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
+    {%- for column in ['iso_weekday', 'day_type', 'is_holiday', 'is_makeup_workday', 'is_workday',
+                       'is_holiday_known', 'holiday_name_zh', 'holiday_name_en'] %}
+    {{ prefix }}{{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

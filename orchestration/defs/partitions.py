@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dagster as dg
 
-# Backfills can reach back to this date; a partition is a local day of the center.
-FIRST_DAY = "2020-01-01"
+# Backfills can reach back to this date; a partition is a local day of the center. Real histories
+# go back decades (the Technion bank log is from 1999): any day from 1990 on is a partition.
+FIRST_DAY = "1990-01-01"
 
 
 def daily_partitions(timezone: str) -> dg.DailyPartitionsDefinition:

@@ -21,9 +21,15 @@ def con():
     con.close()
 
 
-def _offered(con, rows: dict[dt.date, int]) -> None:
-    con.execute("create or replace table marts.rpt_kpi_daily (call_date date, offered bigint)")
-    con.executemany("insert into marts.rpt_kpi_daily values (?, ?)", list(rows.items()))
+def _offered(con, rows: dict[dt.date, int], holidays: tuple[dt.date, ...] = ()) -> None:
+    con.execute(
+        "create or replace table marts.rpt_kpi_daily "
+        "(call_date date, offered bigint, iso_weekday integer, day_type varchar)"
+    )
+    con.executemany(
+        "insert into marts.rpt_kpi_daily values (?, ?, ?, ?)",
+        [(d, n, d.isoweekday(), "holiday" if d in holidays else "ordinary") for d, n in rows.items()],
+    )
 
 
 def test_volume_far_above_the_usual_monday_is_reported(con):
@@ -39,6 +45,30 @@ def test_volume_far_above_the_usual_monday_is_reported(con):
     assert checks.volume_problems(con, MONDAY) == []
     _offered(con, {**history, MONDAY: 49})  # under half: a half-delivered file?
     assert len(checks.volume_problems(con, MONDAY)) == 1
+
+
+def test_a_holiday_is_compared_with_holidays_not_with_its_weekday(con):
+    # Easter Monday-like holiday on MONDAY with 40 calls. Ordinary Mondays carry 100, so against
+    # them 40 is under half (a false alarm). The three holidays of the past year carried 30, 40
+    # and 50 -> median 40, range 20-80: no warning.
+    mondays = {MONDAY - dt.timedelta(weeks=w): 100 for w in range(1, 5)}
+    past_holidays = {dt.date(2024, 1, 1): 30, dt.date(2023, 12, 25): 40, dt.date(2023, 5, 1): 50}
+    _offered(con, {**mondays, **past_holidays, MONDAY: 40}, holidays=(*past_holidays, MONDAY))
+    assert checks.volume_problems(con, MONDAY) == []
+    # 90 calls on the holiday is more than twice the usual 40 for a holiday: reported as such.
+    _offered(con, {**mondays, **past_holidays, MONDAY: 90}, holidays=(*past_holidays, MONDAY))
+    (problem,) = checks.volume_problems(con, MONDAY)
+    assert problem.startswith("90 calls offered on 2024-03-25, usual for a holiday is 40 (range 20–80")
+
+
+def test_an_ordinary_day_is_not_compared_with_holidays(con):
+    # Weeks 1-3 back: ordinary Mondays of 100 calls; weeks 4-6 back: holiday Mondays of 10.
+    # Ordinary Mondays only: median 100, range 50-200, so 150 is fine. Were the holidays counted,
+    # the median of 100,100,100,10,10,10 would be 55 (range 27.5-110) and 150 would be reported.
+    ordinary = {MONDAY - dt.timedelta(weeks=w): 100 for w in range(1, 4)}
+    holidays = {MONDAY - dt.timedelta(weeks=w): 10 for w in range(4, 7)}
+    _offered(con, {**ordinary, **holidays, MONDAY: 150}, holidays=tuple(holidays))
+    assert checks.volume_problems(con, MONDAY) == []
 
 
 def test_volume_needs_three_weeks_of_history(con):

@@ -14,6 +14,7 @@ grid as (
 
     select
         dates.date_day as call_date,
+        {{ day_type_columns('dates') }},
         districts.district,
         districts.district_name_zh,
         districts.district_name_en,
@@ -51,6 +52,7 @@ counts as (
 
     select
         grid.call_date,
+        {{ day_type_columns('grid') }},
         grid.district,
         grid.district_name_zh,
         grid.district_name_en,

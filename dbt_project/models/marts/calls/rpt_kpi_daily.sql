@@ -12,7 +12,10 @@ with
 
 dates as (
 
-    select date_day as call_date from {{ ref('dim_dates') }}
+    select
+        date_day as call_date,
+        {{ day_type_columns() }}
+    from {{ ref('dim_dates') }}
     where {{ reprocess_window('date_day') }}
 
 ),
@@ -42,6 +45,7 @@ counts as (
 
     select
         dates.call_date,
+        {{ day_type_columns('dates') }},
         {{ kpi_counts_or_zero('calls', 'surveys') }}
     from dates
     left join calls on dates.call_date = calls.call_date
