@@ -78,6 +78,9 @@ CONTRACTS: dict[str, Contract] = {
             Column("reason_code", "reason"),
             Column("ticket_id", "text"),
             Column("priority", "int"),
+            # false when the export does not record how long an unanswered caller waited (a
+            # report extract): the call is an abandon, never a short one, with no wait figure.
+            Column("is_wait_known", "bool", default="true"),
         ),
         key=("call_id", "segment"),
     ),

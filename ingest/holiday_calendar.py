@@ -120,7 +120,9 @@ def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest.holiday_calendar", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest.holiday_calendar", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--countries", default=",".join(DEFAULT_COUNTRIES), help="ISO codes, comma-separated")
     parser.add_argument("--years", default=f"{DEFAULT_YEARS[0]}-{DEFAULT_YEARS[1]}",
                         help="years for countries other than CN, e.g. 1990-2040")  # fmt: skip

@@ -20,7 +20,7 @@ from ingest import warehouse
 from ingest.adapters import Adapted, adapt, folder_format
 from ingest.contracts import CONTRACTS
 from ingest.faults import crash_point
-from ingest.mappings import Layout, MappingError, load_layouts, resolve_layout
+from ingest.mappings import Layout, MappingError, apply_layout, load_layouts, resolve_layout
 from ingest.readers import SUPPORTED_SUFFIXES, FileRejected, read_file
 from ingest.settings import SEEDS_DIR
 from ingest.validate import Reference, validate
@@ -96,16 +96,6 @@ def discover(landing: Path) -> tuple[dict[str, list[Path]], list[str]]:
     return found, ignored
 
 
-def _value_maps(frame: pl.DataFrame, layout: Layout | None) -> pl.DataFrame:
-    if layout is None or not layout.values:
-        return frame
-    return frame.with_columns(
-        pl.col(col).str.strip_chars().replace(mapping)
-        for col, mapping in layout.values.items()
-        if col in frame.columns
-    )
-
-
 def load_file(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -120,7 +110,7 @@ def load_file(
     rel = path.relative_to(landing).as_posix()
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    previous = warehouse.find_loaded(con, sha)
+    previous = warehouse.find_loaded(con, sha, source)
     if previous is not None and previous[2] == "loaded":
         same = "" if previous[1] == rel else f" (same content as {previous[1]})"
         return FileResult(source, rel, "skipped", message=f"already loaded{same}")
@@ -156,9 +146,12 @@ def load_file(
                     f"columns or add a mapping file in {MAPPINGS_SUBDIR}/ (see docs/data-contracts.md)"
                 )
             layout_name = layout.name if layout else "canonical"
-            ignored_cols = [h for h in headers if h not in rename]
-            frame = read.frame.select("_row_number", *[pl.col(h).alias(c) for h, c in rename.items()])
-            frame = _value_maps(frame, layout)
+            used = {v for spec in (layout.derive.values() if layout else []) for v in spec.values()}
+            ignored_cols = [h for h in headers if h not in rename and h.strip() not in used]
+            frame = read.frame.select(
+                "_row_number", *[pl.col(h).alias(c) for h, names in rename.items() for c in names]
+            )
+            frame = apply_layout(frame, read.frame, layout)
             notes = list(read.notes)
         checked = validate(frame, source, ref, tz, secret)
     except FileRejected as exc:

@@ -193,11 +193,13 @@ def _insert(con, table: str, frame: pl.DataFrame, file_id: int, *, loaded_at: bo
         con.unregister("_adapted")
 
 
-def find_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
+def find_loaded(con: duckdb.DuckDBPyConnection, sha256: str, source: str) -> tuple | None:
+    """The newest load of this content as this source (the same export may feed two sources,
+    e.g. a report with calls and their ratings, landed in calls/ and in surveys/)."""
     rows = con.execute(
-        "select file_id, file_path, status from raw.loaded_files where content_sha256 = ? "
+        "select file_id, file_path, status from raw.loaded_files where content_sha256 = ? and source = ? "
         "order by file_id desc limit 1",
-        [sha256],
+        [sha256, source],
     ).fetchall()
     return rows[0] if rows else None
 

@@ -4,12 +4,15 @@
       caller_exit, callback, queue_full, transfer          -> other_exit
       system, agent_hangup (not a caller's choice)         -> other_exit (decision log)
       caller_hangup or missing end_reason                  -> short_abandoned / abandoned by wait
+      ... with the wait unknown (is_wait_known = false)    -> abandoned: a short abandon must be
+                                                              shown to be short (decision log)
 #}
 {% macro exit_outcome(end_reason, wait_seconds) -%}
     case
         when {{ end_reason }} = 'queue_timeout' then 'timed_out'
         when {{ end_reason }} in ('caller_exit', 'callback', 'queue_full', 'transfer', 'system', 'agent_hangup')
             then 'other_exit'
+        when {{ wait_seconds }} is null then 'abandoned'
         when {{ wait_seconds }} < {{ var('short_abandon_seconds') }} then 'short_abandoned'
         else 'abandoned'
     end

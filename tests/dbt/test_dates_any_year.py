@@ -35,9 +35,9 @@ def _warehouse(root, country: str):
 def china(tmp_path_factory):
     with connect(_warehouse(tmp_path_factory.mktemp("cn"), "CN")) as con:
         yield {row[0]: row for row in con.execute(
-            "select date_day, iso_weekday, iso_year, iso_week, weekday_name_en, weekday_name_zh, week_start, "
-            "is_weekend, is_holiday_known, is_holiday, is_makeup_workday, is_workday, day_type, holiday_name_zh "
-            "from marts.dim_dates"
+            "select date_day, iso_weekday, iso_year, iso_week, weekday_name_en, weekday_name_zh, "
+            "week_start, is_weekend, is_holiday_known, is_holiday, is_makeup_workday, is_workday, "
+            "day_type, holiday_name_zh from marts.dim_dates"
         ).fetchall()}  # fmt: skip
 
 
@@ -47,7 +47,13 @@ def test_every_date_from_1990_to_2100_matches_pythons_iso_calendar(china):
     wrong = []
     for day, row in china.items():
         iso = day.isocalendar()
-        expected = (iso.weekday, iso.year, iso.week, names[iso.weekday - 1], day - dt.timedelta(iso.weekday - 1))
+        expected = (
+            iso.weekday,
+            iso.year,
+            iso.week,
+            names[iso.weekday - 1],
+            day - dt.timedelta(iso.weekday - 1),
+        )
         got = (row[1], row[2], row[3], row[4], row[6])
         if got != expected:
             wrong.append((day, got, expected))

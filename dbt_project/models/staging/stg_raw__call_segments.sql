@@ -28,6 +28,8 @@ renamed as (
         end_reason,
         reason_code,
         priority,
+        -- false: the export does not say how long an unanswered caller waited (docs/adapters.md)
+        coalesce(is_wait_known, true) as is_wait_known,
         cast(hold_seconds as double) as hold_seconds,
 
         ---------- when (UTC)

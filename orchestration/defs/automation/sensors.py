@@ -37,7 +37,8 @@ def file_fingerprints(landing: Path, known: dict[str, list], now: float | None =
 
 
 def loaded_hashes(files: WarehouseFiles) -> set[str] | None:
-    """Content hashes already loaded into the published warehouse (None if it cannot be read now)."""
+    """ "source:sha256" of the contents already loaded into the published warehouse (None if it
+    cannot be read now). The same content may be loaded as two sources (calls and surveys)."""
     if not files.published.exists():
         return set()
     try:
@@ -45,7 +46,7 @@ def loaded_hashes(files: WarehouseFiles) -> set[str] | None:
             return {
                 row[0]
                 for row in con.execute(
-                    "select content_sha256 from raw.loaded_files where status = 'loaded'"
+                    "select source || ':' || content_sha256 from raw.loaded_files where status = 'loaded'"
                 ).fetchall()
             }
     except duckdb.Error:
@@ -53,8 +54,10 @@ def loaded_hashes(files: WarehouseFiles) -> set[str] | None:
 
 
 def pending(fingerprints: dict[str, list], loaded: set[str]) -> dict[str, str]:
-    """Files whose content is not loaded yet: {relative path: sha256}."""
-    return {rel: fp[2] for rel, fp in sorted(fingerprints.items()) if fp[2] not in loaded}
+    """Files whose content is not loaded yet as their source: {relative path: sha256}."""
+    return {
+        rel: fp[2] for rel, fp in sorted(fingerprints.items()) if f"{rel.split('/')[0]}:{fp[2]}" not in loaded
+    }
 
 
 def build_landing_sensor(job, partitions_def: dg.DailyPartitionsDefinition):

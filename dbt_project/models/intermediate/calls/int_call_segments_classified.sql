@@ -17,10 +17,12 @@ timed as (
         coalesce(queued_at_local, started_at_local) as attributed_at_local,
         coalesce(queued_at, started_at) as attributed_at,
 
-        -- A segment's wait ends when it is answered, or when it leaves the queue unanswered.
+        -- A segment's wait ends when it is answered, or when it leaves the queue unanswered;
+        -- unknown (NULL) when the export does not record an unanswered caller's wait.
         case
             when answered_at is not null then {{ seconds_between('queued_at', 'answered_at') }}
-            when queued_at is not null then {{ seconds_between('queued_at', 'ended_at') }}
+            when queued_at is not null and coalesce(is_wait_known, true)
+                then {{ seconds_between('queued_at', 'ended_at') }}
         end as wait_seconds,
 
         case

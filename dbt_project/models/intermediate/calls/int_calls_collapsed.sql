@@ -56,7 +56,8 @@ collapsed as (
         case
             when bounds.first_answered_segment is not null
                 then {{ seconds_between('first_queued.queued_at', 'first_answered.answered_at') }}
-            when bounds.first_queued_segment is not null
+            -- unknown when the export does not record how long the caller waited (is_wait_known)
+            when bounds.first_queued_segment is not null and coalesce(last_queued.is_wait_known, true)
                 then {{ seconds_between('first_queued.queued_at', 'last_queued.ended_at') }}
         end as wait_seconds,
         last_queued.end_reason as last_end_reason,

@@ -6,12 +6,20 @@ with
 
 activity as (
 
-    select min(call_date) as first_date, max(call_date) as last_date
+    select
+        min(call_date) as first_date,
+        max(call_date) as last_date
     from {{ ref('int_calls_collapsed') }}
     union all
-    select min(created_date), max(created_date) from {{ ref('fct_tickets') }}
+    select
+        min(created_date) as first_date,
+        max(created_date) as last_date
+    from {{ ref('fct_tickets') }}
     union all
-    select min(sent_date), max(sent_date) from {{ ref('fct_survey_responses') }}
+    select
+        min(sent_date) as first_date,
+        max(sent_date) as last_date
+    from {{ ref('fct_survey_responses') }}
 
 ),
 
@@ -33,14 +41,14 @@ spine as (
 calendar as (
 
     select * from {{ ref('holiday_calendars') }}
-    where country_code = '{{ var("center_country") }}'
+    where country_code = upper(trim('{{ var("center_country") }}'))
 
 ),
 
 holidays as (
 
     select * from {{ ref('holidays') }}
-    where country_code = '{{ var("center_country") }}'
+    where country_code = upper(trim('{{ var("center_country") }}'))
 
 ),
 
@@ -81,8 +89,9 @@ final as (
         cast(extract(year from iso_weeks.week_thursday) as integer) as iso_year,
         cast(
             floor(
-                {{ dbt.datediff(dbt.date_trunc('year', 'iso_weeks.week_thursday'), 'iso_weeks.week_thursday', 'day') }}
-                / 7
+                {{ dbt.datediff(
+                    dbt.date_trunc('year', 'iso_weeks.week_thursday'), 'iso_weeks.week_thursday', 'day'
+                ) }} / 7
             ) + 1 as integer
         ) as iso_week,
         holidays.holiday_name_zh,
@@ -129,7 +138,9 @@ named as (
         case when is_holiday_known then coalesce(is_day_off = false, false) end as is_makeup_workday,
         case
             when is_holiday_known
-                then (not is_weekend and not coalesce(is_day_off, false)) or coalesce(is_day_off = false, false)
+                then
+                    (not is_weekend and not coalesce(is_day_off, false))
+                    or coalesce(is_day_off = false, false)
         end as is_workday,
         -- What a day is compared with in volume checks: holidays with holidays, make-up workdays
         -- and ordinary workdays with the same weekday of ordinary weeks.
