@@ -6,6 +6,7 @@ SHELL := /bin/bash
 export DUCKDB_DATABASE ?= $(CURDIR)/data/warehouse.duckdb
 export LANDING_DIR ?= $(CURDIR)/data/landing
 export CENTER_TIMEZONE ?= Asia/Shanghai
+export CENTER_COUNTRY ?= CN
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROJECT_DIR := $(CURDIR)/dbt_project
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
@@ -19,7 +20,7 @@ DBT = $(RUN) dbt
 DEMO_DAYS ?= 90
 DEMO_CALLS_PER_DAY ?= 5000
 
-.PHONY: help install generate load seed build refresh orchestrator dashboard demo test lint format bench reliability clean
+.PHONY: help install holidays generate load seed build refresh orchestrator dashboard demo test lint format bench reliability clean
 
 help:  ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +28,10 @@ help:  ## list the verbs
 install:  ## install Python and every dependency from uv.lock (bootstraps uv with pip)
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
+
+COUNTRIES ?= CN,IL,US,GB,HK,SG
+holidays: install  ## regenerate the holiday seeds from chinese-calendar and holidays (COUNTRIES=CN,IL,...)
+	$(RUN) python -m ingest.holiday_calendar --countries $(COUNTRIES)
 
 generate: install  ## write the demo center's landing files (90 days ending yesterday)
 	$(RUN) python -m ingest.demo --days $(DEMO_DAYS) --calls-per-day $(DEMO_CALLS_PER_DAY) --out "$(LANDING_DIR)" --clean

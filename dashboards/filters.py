@@ -20,6 +20,7 @@ class Filters:
     districts: list[str]
     queues: list[str]
     teams: list[str]
+    newest: dt.date | None = None  # the newest complete day of the data ("yesterday")
 
     def of_teams(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Rows of the teams picked in the sidebar (all rows when none is picked)."""
@@ -31,10 +32,7 @@ def sidebar() -> Filters | None:
     if first is None:
         return None
     st.sidebar.header(t("filters"))
-    # A manager reviews yesterday (center time); older data opens on its newest day. The newest
-    # date may hold only the few calls queued after midnight, so it is not the default.
-    yesterday = settings.center_yesterday()
-    default_end = yesterday if first <= yesterday <= last else last
+    default_end = newest_complete_day(first, last, settings.center_yesterday())
     default_start = max(first, default_end - dt.timedelta(days=29))
     picked = st.sidebar.date_input(
         t("date_range"),
@@ -58,7 +56,17 @@ def sidebar() -> Filters | None:
     teams = st.sidebar.multiselect(
         t("team"), queries.choices("team", "rpt_agent_monthly"), key="filter_teams", placeholder=t("all")
     )
-    return Filters(start, end, districts, queues, teams)
+    st.sidebar.caption(t("newest_day", day=f"{default_end:%Y-%m-%d}"))
+    return Filters(start, end, districts, queues, teams, newest=default_end)
+
+
+def newest_complete_day(first: dt.date, last: dt.date, yesterday: dt.date) -> dt.date:
+    """What "yesterday" means on the pages: the newest day of the data that is over.
+
+    Today (center time) is never complete: its first calls may already be in (calls queued
+    just after midnight), so the data's newest day counts only up to yesterday. A warehouse of
+    history (a 1999 log) opens on its own newest day, not on an empty today."""
+    return max(first, min(last, yesterday))
 
 
 def current() -> Filters:

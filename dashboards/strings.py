@@ -172,6 +172,9 @@ LABELS: dict[str, str] = {
     # filters and words
     "filters": "Filters 筛选",
     "date_range": "Date range 日期范围",
+    "newest_day": "Newest complete day of the data 数据最新完整日: {day}",
+    "showing_newest": "Showing {day}, the newest complete day of the data. 显示数据最新完整日。",
+    "showing_day": "Showing {day}. 显示所选日期。",
     "all": "All 全部",
     "day": "Day 日",
     "week": "Week 周",

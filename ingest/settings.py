@@ -19,6 +19,7 @@ DEFAULTS = {
     "DUCKDB_DATABASE": "data/warehouse.duckdb",
     "LANDING_DIR": "data/landing",
     "CENTER_TIMEZONE": "Asia/Shanghai",
+    "CENTER_COUNTRY": "CN",  # whose public holidays and weekend apply (seeds/holiday_calendars.csv)
     # Published on purpose so the demo is reproducible. NOT for production: set your own secret.
     "CALLER_KEY_SECRET": "demo-secret-not-for-production",
 }
@@ -50,6 +51,21 @@ def center_timezone() -> str:
             f"CENTER_TIMEZONE={name!r} is not a known time zone (use e.g. Asia/Shanghai)"
         ) from exc
     return name
+
+
+def center_country() -> str:
+    return _get("CENTER_COUNTRY").upper()
+
+
+def holiday_calendar_covers(country: str) -> tuple[int, int] | None:
+    """The years the holiday seed covers for a country, or None if it has no calendar for it."""
+    import csv
+
+    with (SEEDS_DIR / "holiday_calendars.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["country_code"] == country:
+                return int(row["first_year"]), int(row["last_year"])
+    return None
 
 
 def caller_key_secret() -> bytes:

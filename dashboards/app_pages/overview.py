@@ -14,6 +14,17 @@ from dashboards.strings import t
 f = current()
 st.title(t("page_overview"))
 day = st.date_input(t("call_date"), value=f.end, min_value=f.start, max_value=f.end, key="overview_day")
+calendar = queries.day_calendar(day)
+label = " · ".join(
+    part
+    for part in (
+        f"{day:%Y-%m-%d}",
+        f"{calendar.get('weekday_name_en', '')} {calendar.get('weekday_name_zh', '')}".strip(),
+        " ".join(n for n in (calendar.get("holiday_name_en"), calendar.get("holiday_name_zh")) if n),
+    )
+    if part
+)
+st.caption(t("showing_newest" if day == f.newest else "showing_day", day=label))
 
 window = queries.kpi_daily(day - dt.timedelta(days=7), day)
 rows = {r["call_date"]: r for r in window.to_dicts()}
@@ -24,7 +35,7 @@ if today is None or today["inbound"] == 0:
 previous, last_week = rows.get(day - dt.timedelta(days=1)), rows.get(day - dt.timedelta(days=7))
 targets = queries.kpi_targets()
 
-st.subheader(f"{day:%Y-%m-%d %A}")
+st.subheader(label)
 tiles = st.columns(6)
 for i, column in enumerate(
     ["inbound", "offered", "connect_rate", "service_level", "abandon_rate", "asa_seconds"]

@@ -77,10 +77,19 @@ def refresh_status() -> dict:
 
 
 def date_bounds() -> tuple:
-    row = query(
-        "select min(call_date) as first, max(call_date) as last from marts.rpt_kpi_daily where offered > 0"
-    )
+    """First and last local date with any activity (calls, tickets or surveys), of any year."""
+    row = query("select min(date_day) as first, max(date_day) as last from marts.dim_dates")
     return (row["first"][0], row["last"][0]) if row.height else (None, None)
+
+
+def day_calendar(day) -> dict:
+    """The day's weekday and holiday names (dim_dates), for the page to say which day it shows."""
+    rows = query(
+        "select weekday_name_en, weekday_name_zh, holiday_name_en, holiday_name_zh from marts.dim_dates "
+        "where date_day = ?",
+        day,
+    )
+    return rows.to_dicts()[0] if rows.height else {}
 
 
 def choices(column: str, table: str) -> list[str]:

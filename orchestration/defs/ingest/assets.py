@@ -37,6 +37,12 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> list:
             context.log.warning(
                 "Caller keys use the published demo secret: set CALLER_KEY_SECRET in production."
             )
+        country = settings.center_country()
+        if settings.holiday_calendar_covers(country) is None:
+            context.log.warning(
+                f"No holiday calendar for CENTER_COUNTRY={country}: holidays and workdays will show as "
+                f"unknown. Add it with `make holidays COUNTRIES=CN,{country}` (docs/metrics.md)."
+            )
         report = load_landing(
             warehouse.landing,
             working,
