@@ -8,6 +8,7 @@ for the dashboards, and says in plain words what happened.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import sys
@@ -74,10 +75,34 @@ def run_refresh(partition: str | None = None, instance: dg.DagsterInstance | Non
     return False
 
 
+def partition_problem(partition: str | None) -> str | None:
+    """Why a --partition cannot be refreshed, in words a user can act on (None when it can)."""
+    if partition is None:
+        return None
+    from orchestration.defs.partitions import FIRST_DAY
+
+    try:
+        day = dt.date.fromisoformat(partition)
+    except ValueError:
+        return f"--partition {partition!r} is not a date (write it as YYYY-MM-DD, e.g. 1999-02-28)"
+    if day < dt.date.fromisoformat(FIRST_DAY):
+        return f"--partition {partition}: days before {FIRST_DAY} cannot be refreshed (the first partition)"
+    if day > settings.center_yesterday():
+        return (
+            f"--partition {partition} is not over yet in the center's time zone "
+            f"({settings.center_timezone()}); the newest day to refresh is {settings.center_yesterday()}"
+        )
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.refresh", description=__doc__)
     parser.add_argument("--partition", help="local date to refresh (default: yesterday)")
     args = parser.parse_args(argv)
+    problem = partition_problem(args.partition)
+    if problem:
+        print(f"Refresh not started: {problem}", file=sys.stderr)
+        return 2
     try:
         ok = run_refresh(args.partition)
     except RefreshBusy as exc:

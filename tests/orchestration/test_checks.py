@@ -120,3 +120,20 @@ def test_reconciliation_counts_every_row(con):
         "calls/pbx/queue_log: 14 lines read but 13 accounted for "
         "(records, agent events, ignored, held, rejected)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("partition", "says"),
+    [
+        ("1999-02-28", None),
+        ("1990-01-01", None),  # the first partition
+        ("1989-12-31", "days before 1990-01-01 cannot be refreshed"),
+        ("1999-2-3x", "is not a date"),
+        ("2999-01-01", "is not over yet"),
+    ],
+)
+def test_refresh_partition_is_checked_before_dagster_sees_it(partition, says):
+    from orchestration.refresh import partition_problem
+
+    problem = partition_problem(partition)
+    assert problem is None if says is None else says in problem
