@@ -164,6 +164,23 @@ def test_technion_1999_calendar_is_israels(technion):
     assert weekend == [(True,)]  # a Friday
 
 
+def test_technion_1999_partition_refreshes_by_its_own_date(technion, monkeypatch):
+    """A refresh (a backfill) for a day of 1999: the partition exists, the run publishes and records
+    it, and the rebuild of its window leaves the marts as they were."""
+    warehouse, expected = technion
+    before = _query(warehouse, "select * from marts.rpt_kpi_daily order by call_date")
+    monkeypatch.setenv("DUCKDB_DATABASE", str(warehouse))
+    monkeypatch.setenv("LANDING_DIR", str(warehouse.parent / "landing"))
+    monkeypatch.setenv("CENTER_TIMEZONE", "Asia/Jerusalem")
+    monkeypatch.setenv("CENTER_COUNTRY", "IL")
+    from orchestration.publishing import WarehouseFiles, read_status
+    from orchestration.refresh import run_refresh
+
+    assert run_refresh("1999-02-28", instance=dg.DagsterInstance.ephemeral())
+    assert read_status(WarehouseFiles(warehouse))["last_success"]["partition"] == "1999-02-28"
+    assert _query(warehouse, "select * from marts.rpt_kpi_daily order by call_date") == before
+
+
 def test_technion_1999_pages_open_on_its_newest_day(technion, monkeypatch):
     warehouse, expected = technion
     _pages_render(warehouse, monkeypatch, max(d for d in expected if d.month == 8))
