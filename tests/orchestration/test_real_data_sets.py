@@ -167,7 +167,7 @@ def test_technion_1999_calendar_is_israels(technion):
 def test_technion_1999_partition_refreshes_by_its_own_date(technion, monkeypatch):
     """A refresh (a backfill) for a day of 1999: the partition exists, the run publishes and records
     it, and the rebuild of its window leaves the marts as they were."""
-    warehouse, expected = technion
+    warehouse, _ = technion
     before = _query(warehouse, "select * from marts.rpt_kpi_daily order by call_date")
     monkeypatch.setenv("DUCKDB_DATABASE", str(warehouse))
     monkeypatch.setenv("LANDING_DIR", str(warehouse.parent / "landing"))
