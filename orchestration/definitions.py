@@ -29,7 +29,7 @@ def build_definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[*build_ingest_assets(partitions), dbt_models, *build_publish_assets(dbt_models, partitions)],
         jobs=[job],
-        schedules=[build_schedule(job)],
+        schedules=[build_schedule(job, partitions)],
         sensors=[build_landing_sensor(job, partitions), build_failure_sensor(job)],
         resources={"warehouse": warehouse_resource(), "dbt": dbt_resource(project)},
         executor=dg.in_process_executor,

@@ -13,15 +13,20 @@ import os
 import re
 import sys
 import time
-
-import dagster as dg
+from typing import TYPE_CHECKING
 
 from ingest import settings
+from orchestration.inputs import nothing_new
 from orchestration.publishing import RefreshBusy, record_status, release_writer_lock
 from orchestration.settings import warehouse_files
 
+if TYPE_CHECKING:  # Dagster takes seconds to import: only a refresh that has work to do pays for it
+    import dagster as dg
+
 
 def _failure_reason(result: dg.ExecuteInProcessResult) -> str:
+    import dagster as dg
+
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
             message = " ".join(line.strip() for line in event.step_failure_data.error.message.splitlines())
@@ -35,10 +40,20 @@ def _failure_reason(result: dg.ExecuteInProcessResult) -> str:
     return "the refresh did not complete"
 
 
-def run_refresh(partition: str | None = None, instance: dg.DagsterInstance | None = None) -> bool:
+def run_refresh(
+    partition: str | None = None, instance: dg.DagsterInstance | None = None, force: bool = False
+) -> bool:
+    files = warehouse_files()
+    if not force and partition is None:
+        started = time.perf_counter()
+        unchanged = nothing_new(files.published, settings.landing_dir())
+        if unchanged:
+            print(f"Refresh not needed ({time.perf_counter() - started:.2f} s): {unchanged}")
+            return True
+    import dagster as dg
+
     from orchestration.definitions import build_definitions
 
-    files = warehouse_files()
     defs = build_definitions()
     job = defs.resolve_job_def("daily_refresh")
     if partition is None:
@@ -98,13 +113,14 @@ def partition_problem(partition: str | None) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.refresh", description=__doc__)
     parser.add_argument("--partition", help="local date to refresh (default: yesterday)")
+    parser.add_argument("--force", action="store_true", help="run even when nothing is new")
     args = parser.parse_args(argv)
     problem = partition_problem(args.partition)
     if problem:
         print(f"Refresh not started: {problem}", file=sys.stderr)
         return 2
     try:
-        ok = run_refresh(args.partition)
+        ok = run_refresh(args.partition, force=args.force)
     except RefreshBusy as exc:
         print(f"Refresh not started: {exc}", file=sys.stderr)
         return 2

@@ -57,9 +57,41 @@ def test_schedule_runs_yesterday_at_2am_center_time(defs):
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", "Asia/Shanghai")
     tick = dt.datetime(2026, 11, 23, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     with dg.instance_for_test() as instance:
-        context = dg.build_schedule_context(instance=instance, scheduled_execution_time=tick)
+        context = dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+        )
         requests = schedule.evaluate_tick(context).run_requests
     assert [r.partition_key for r in requests] == ["2026-11-22"]
+
+
+def test_schedule_skips_and_says_why_when_nothing_is_new(defs, center, published_fixture, monkeypatch):
+    """The published warehouse was built from exactly this landing folder (the fixture center): the
+    02:00 tick skips. A changed setting, or one more file, and it runs again."""
+    import shutil
+
+    shutil.copyfile(published_fixture, center["warehouse"])
+    schedule = defs.resolve_schedule_def("daily_refresh_at_2am")
+    tick = dt.datetime(2026, 11, 23, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with dg.instance_for_test() as instance:
+
+        def evaluate():
+            context = dg.build_schedule_context(
+                instance=instance, scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+            )
+            return schedule.evaluate_tick(context)
+
+        skipped = evaluate()
+        assert skipped.run_requests == []
+        assert skipped.skip_message.startswith("nothing new since the refresh of ")
+        monkeypatch.setenv("CENTER_COUNTRY", "IL")  # a setting that changes the calendar: run
+        assert [r.partition_key for r in evaluate().run_requests] == ["2026-11-22"]
+        monkeypatch.delenv("CENTER_COUNTRY")
+        assert evaluate().run_requests == []
+        (center["landing"] / "calls" / "late.csv").write_text(
+            "call_id,caller_number,district,started_at,ended_at\n"
+            "L1,,shiqu,2024-03-09T10:00:00,2024-03-09T10:01:00\n"
+        )
+        assert [r.partition_key for r in evaluate().run_requests] == ["2026-11-22"]
 
 
 def _settle(folder: Path) -> None:

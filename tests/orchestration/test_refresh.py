@@ -109,3 +109,23 @@ def test_a_killed_refresh_leaves_the_published_file_unchanged(kill_after, center
         _count(center["warehouse"], "select count(*) from raw.loaded_files where file_path = 'calls/new.csv'")
         == 1
     )
+
+
+def test_nothing_new_costs_nothing_and_says_so(center, published_fixture, capsys):
+    """The published warehouse was built from this very landing folder: the daily refresh stops
+    before Dagster starts, leaves the file as it was and says why; one new file and it would run."""
+    from orchestration.refresh import main
+
+    shutil.copyfile(published_fixture, center["warehouse"])
+    before = sha256(center["warehouse"])
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Refresh not needed (") and "nothing new since the refresh of" in out
+    assert "all loaded; models, seeds, mappings and settings unchanged" in out
+    assert sha256(center["warehouse"]) == before
+    assert not center["warehouse"].with_name("warehouse.duckdb.next").exists()  # nothing copied
+
+    (center["landing"] / "calls" / "new.csv").write_text(NEW_CALL)
+    from orchestration.inputs import nothing_new
+
+    assert nothing_new(center["warehouse"], center["landing"]) is None

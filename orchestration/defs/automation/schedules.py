@@ -16,9 +16,28 @@ def build_job(partitions_def: dg.PartitionsDefinition):
     )
 
 
-def build_schedule(job):
-    # Partitions are in the center's time zone, so 02:00 is 02:00 there; the run is for yesterday.
-    return dg.build_schedule_from_partitioned_job(
-        job, hour_of_day=2, minute_of_hour=0, name="daily_refresh_at_2am",
+def build_schedule(job, partitions_def: dg.DailyPartitionsDefinition):
+    """02:00 in the center's time zone, for yesterday; skipped, with the reason, when nothing is
+    new since the published refresh (no new landing file, model, seed, mapping or setting)."""
+
+    @dg.schedule(
+        name="daily_refresh_at_2am",
+        cron_schedule="0 2 * * *",
+        execution_timezone=partitions_def.timezone,
+        job=job,
         default_status=dg.DefaultScheduleStatus.RUNNING,
-    )  # fmt: skip
+        description="The daily refresh for yesterday; a skip says why when nothing is new.",
+    )
+    def daily_refresh_at_2am(context: dg.ScheduleEvaluationContext):
+        from orchestration.inputs import nothing_new
+        from orchestration.settings import landing_path, warehouse_files
+
+        unchanged = nothing_new(warehouse_files().published, landing_path())
+        if unchanged:
+            return dg.SkipReason(unchanged)
+        # The partition that ended at the day's start: yesterday, in the center's time zone.
+        tick = context.scheduled_execution_time.timestamp()
+        yesterday = partitions_def.get_partition_key_for_timestamp(tick - 24 * 3600)
+        return dg.RunRequest(partition_key=yesterday)
+
+    return daily_refresh_at_2am

@@ -2,38 +2,16 @@
 
 import hashlib
 import json
-import time
-from pathlib import Path
 
 import dagster as dg
 import duckdb
 from dagster import RunFailureSensorContext, SensorEvaluationContext
 
-from ingest.loader import discover
+from orchestration.inputs import landing_files
 from orchestration.publishing import WarehouseFiles, record_status
 from orchestration.settings import warehouse_files
 
 SETTLE_SECONDS = 10  # a file still being written is left for the next tick
-
-
-def file_fingerprints(landing: Path, known: dict[str, list], now: float | None = None) -> dict[str, list]:
-    """{relative path: [size, mtime_ns, sha256]} of settled landing files; hashes only new or
-    changed files (known is the previous tick's answer)."""
-    now = time.time() if now is None else now
-    found, _ = discover(landing)
-    out: dict[str, list] = {}
-    for paths in found.values():
-        for path in paths:
-            stat = path.stat()
-            if now - stat.st_mtime < SETTLE_SECONDS:
-                continue
-            rel = path.relative_to(landing).as_posix()
-            previous = known.get(rel)
-            if previous and previous[:2] == [stat.st_size, stat.st_mtime_ns]:
-                out[rel] = previous
-            else:
-                out[rel] = [stat.st_size, stat.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest()]
-    return out
 
 
 def loaded_hashes(files: WarehouseFiles) -> set[str] | None:
@@ -72,7 +50,7 @@ def build_landing_sensor(job, partitions_def: dg.DailyPartitionsDefinition):
         from orchestration.settings import landing_path
 
         known = json.loads(context.cursor) if context.cursor else {}
-        fingerprints = file_fingerprints(landing_path(), known)
+        fingerprints = landing_files(landing_path(), known, settle_seconds=SETTLE_SECONDS)
         context.update_cursor(json.dumps(fingerprints))
         loaded = loaded_hashes(warehouse_files())
         if loaded is None:

@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext
 from ingest import settings
 from ingest.loader import LOAD_ORDER, load_landing
 from orchestration import checks
+from orchestration import inputs as refresh_inputs
 from orchestration.defs.warehouse.resources import WarehouseResource
 from orchestration.publishing import start_working_copy
 
@@ -31,6 +32,10 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> list:
         "schema of the refresh's working copy; bad rows go to raw.rejected_rows.",
     )
     def load_landing_files(context: AssetExecutionContext, warehouse: WarehouseResource):
+        # What this refresh is built from, taken before loading (a file landing during the load
+        # is then new to the next refresh, never missed).
+        before = refresh_inputs.recorded(warehouse.files.published) or {}
+        seen = refresh_inputs.current(warehouse.landing, before.get("files"))
         working = start_working_copy(warehouse.files)
         context.log.info(f"Working copy {working} of {warehouse.files.published}")
         if warehouse.secret == settings.DEFAULTS["CALLER_KEY_SECRET"].encode():
@@ -75,6 +80,7 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> list:
 
         with duckdb.connect(str(working)) as con:
             problems = checks.reconciliation_problems(con)
+            refresh_inputs.record(con, seen)
         yield dg.AssetCheckResult(
             check_name="every_landed_row_accounted_for",
             asset_key=dg.AssetKey(["raw", "loaded_files"]),
