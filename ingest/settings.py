@@ -20,6 +20,11 @@ DEFAULTS = {
     "LANDING_DIR": "data/landing",
     "CENTER_TIMEZONE": "Asia/Shanghai",
     "CENTER_COUNTRY": "CN",  # whose public holidays and weekend apply (seeds/holiday_calendars.csv)
+    # What one refresh may take of the machine (the dashboards share it). DuckDB spills to the
+    # temp directory beyond the limit instead of taking 80 % of RAM, its own default.
+    "DUCKDB_MEMORY_LIMIT": "4GB",
+    "DUCKDB_THREADS": "",  # empty: every core
+    "DUCKDB_TEMP_DIR": "",  # empty: DuckDB's own, <warehouse>.tmp beside the file
     # Published on purpose so the demo is reproducible. NOT for production: set your own secret.
     "CALLER_KEY_SECRET": "demo-secret-not-for-production",
 }
@@ -51,6 +56,25 @@ def center_timezone() -> str:
             f"CENTER_TIMEZONE={name!r} is not a known time zone (use e.g. Asia/Shanghai)"
         ) from exc
     return name
+
+
+def duckdb_config() -> dict[str, str]:
+    """DuckDB settings of every connection that writes the warehouse (loader, dbt, publish)."""
+    import re
+
+    limit = _get("DUCKDB_MEMORY_LIMIT")
+    if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|%)", limit, flags=re.IGNORECASE):
+        raise SettingsError(f"DUCKDB_MEMORY_LIMIT={limit!r} is not a size (use e.g. 4GB or 500MB)")
+    config = {"memory_limit": limit}
+    if _get("DUCKDB_THREADS"):
+        if not _get("DUCKDB_THREADS").isdigit() or int(_get("DUCKDB_THREADS")) < 1:
+            raise SettingsError(
+                f"DUCKDB_THREADS={_get('DUCKDB_THREADS')!r} is not a number of threads (e.g. 2)"
+            )
+        config["threads"] = _get("DUCKDB_THREADS")
+    if _get("DUCKDB_TEMP_DIR"):
+        config["temp_directory"] = _get("DUCKDB_TEMP_DIR")
+    return config
 
 
 def center_country() -> str:

@@ -50,9 +50,16 @@ def content_columns(source: str) -> list[str]:
     return names
 
 
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
+def open_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection with the memory limit, threads and temp directory of the settings."""
+    from ingest.settings import duckdb_config
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    return duckdb.connect(str(path), config=duckdb_config())
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    con = open_for_writing(path)
     ensure_schema(con)
     return con
 

@@ -18,9 +18,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from ingest.faults import crash_point
+from ingest.warehouse import open_for_writing
 
 _LOCKS: dict[Path, int] = {}
 
@@ -81,7 +80,7 @@ def start_working_copy(files: WarehouseFiles) -> Path:
 
 def publish_working_copy(files: WarehouseFiles) -> None:
     """Checkpoint the working copy and make it the published warehouse in one rename."""
-    with duckdb.connect(str(files.working)) as con:
+    with open_for_writing(files.working) as con:
         con.execute("checkpoint")
     with open(files.working, "rb") as handle:
         os.fsync(handle.fileno())

@@ -44,6 +44,7 @@ def run_refresh(
     partition: str | None = None, instance: dg.DagsterInstance | None = None, force: bool = False
 ) -> bool:
     files = warehouse_files()
+    settings.duckdb_config()  # a wrong limit stops here, in words, not inside the run
     if not force and partition is None:
         started = time.perf_counter()
         unchanged = nothing_new(files.published, settings.landing_dir())

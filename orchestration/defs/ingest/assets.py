@@ -5,6 +5,7 @@ from dagster import AssetExecutionContext
 
 from ingest import settings
 from ingest.loader import LOAD_ORDER, load_landing
+from ingest.warehouse import open_for_writing
 from orchestration import checks
 from orchestration import inputs as refresh_inputs
 from orchestration.defs.warehouse.resources import WarehouseResource
@@ -76,9 +77,8 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> list:
                     "seconds": round(report.seconds, 1),
                 },
             )
-        import duckdb
 
-        with duckdb.connect(str(working)) as con:
+        with open_for_writing(working) as con:
             problems = checks.reconciliation_problems(con)
             refresh_inputs.record(con, seen)
         yield dg.AssetCheckResult(

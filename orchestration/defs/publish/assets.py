@@ -4,10 +4,10 @@ warehouse in one atomic rename. Freshness and volume are checked on the result (
 import datetime as dt
 
 import dagster as dg
-import duckdb
 from dagster import AssetExecutionContext
 
 from ingest import settings
+from ingest.warehouse import open_for_writing
 from orchestration import checks
 from orchestration.defs.warehouse.resources import WarehouseResource
 from orchestration.publishing import publish_working_copy, record_status, release_writer_lock
@@ -45,7 +45,7 @@ def build_publish_assets(dbt_models, partitions_def: dg.PartitionsDefinition) ->
     def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource):
         files = warehouse.files
         day = _partition_day(context)
-        with duckdb.connect(str(files.working)) as con:
+        with open_for_writing(files.working) as con:
             stale = checks.freshness_problems(con, day, warehouse.timezone)
             unusual = checks.volume_problems(con, day)
             (newest,) = con.execute("select max(started_at) from raw.calls").fetchall()[0]
