@@ -51,25 +51,66 @@ def caller_key(digits: str, secret: bytes) -> str:
 
 
 def protect_numbers(series: pl.Series, secret: bytes) -> pl.DataFrame:
-    """caller_key and caller_number_masked for a column of raw numbers (hashing each distinct once)."""
-    uniques = series.unique().to_list()
-    keys: dict[str | None, str | None] = {}
-    masks: dict[str | None, str | None] = {}
-    for value in uniques:
-        digits = digits_of(value)
-        keys[value] = caller_key(digits, secret) if digits else None
-        masks[value] = mask_digits(digits) if digits else ("anonymous" if value is not None else None)
-    frame = pl.DataFrame({"value": uniques}, schema={"value": pl.String})
-    lookup = frame.with_columns(
-        pl.col("value").replace_strict(keys, return_dtype=pl.String).alias("caller_key"),
-        pl.col("value").replace_strict(masks, return_dtype=pl.String).alias("caller_number_masked"),
+    """caller_key and caller_number_masked for a column of raw numbers.
+
+    Digits and masks are computed by Polars on the whole column; the HMAC runs once per distinct
+    number, from the secret's precomputed inner and outer states (the same keys as
+    `caller_key`, about three times faster than a new HMAC per number)."""
+    text = pl.col("value").str.strip_chars()
+    is_anonymous = text.is_null() | (text == "") | text.str.to_lowercase().is_in(list(ANONYMOUS))
+    digits = text.str.replace_all(r"\D", "")
+    n = digits.str.len_chars()
+    # +86 / 0086 in front of an 11-digit mobile is the same caller as without it.
+    digits = (
+        pl.when((n == 15) & digits.str.starts_with("0086")).then(digits.str.slice(4))
+        .when((n == 13) & digits.str.starts_with("86")).then(digits.str.slice(2))
+        .otherwise(digits)
+    )  # fmt: skip
+    digits = pl.when(is_anonymous | (digits == "")).then(None).otherwise(digits).alias("digits")
+    frame = series.rename("value").to_frame().with_columns(digits)
+    distinct = frame.get_column("digits").drop_nulls().unique()
+    keyed = pl.DataFrame(
+        {"digits": distinct, "caller_key": _hmac_many(distinct.to_list(), secret)},
+        schema={"digits": pl.String, "caller_key": pl.String},
+    )
+    d = pl.col("digits")
+    length = d.str.len_chars()
+    stars = pl.lit("*")
+    masked = (
+        pl.when(length >= 8)
+        .then(pl.concat_str(d.str.slice(0, 3), stars.repeat_by(length - 7).list.join(""), d.str.slice(-4)))
+        .when(length > 2)
+        .then(pl.concat_str(stars.repeat_by(length - 2).list.join(""), d.str.slice(-2)))
+        .otherwise(stars.repeat_by(length).list.join(""))
     )
     return (
-        series.rename("value")
-        .to_frame()
-        .join(lookup, on="value", how="left", nulls_equal=True, maintain_order="left")
+        frame.join(keyed, on="digits", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(d.is_not_null())
+            .then(masked)
+            .when(pl.col("value").is_not_null())
+            .then(pl.lit("anonymous"))
+            .alias("caller_number_masked")
+        )
         .select("caller_key", "caller_number_masked")
     )
+
+
+def _hmac_many(digits: list[str], secret: bytes) -> list[str]:
+    """HMAC-SHA256 hex of each value: the secret's pads are hashed once, then copied per value."""
+    block = hashlib.sha256().block_size
+    key = hashlib.sha256(secret).digest() if len(secret) > block else secret
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    out = []
+    for value in digits:
+        i = inner.copy()
+        i.update(value.encode("ascii"))
+        o = outer.copy()
+        o.update(i.digest())
+        out.append(o.hexdigest())
+    return out
 
 
 def redact_text(text: str | None) -> str | None:
