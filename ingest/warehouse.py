@@ -55,7 +55,12 @@ def open_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
     from ingest.settings import duckdb_config
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), config=duckdb_config())
+    con = duckdb.connect(str(path))
+    # SET rather than connect(config=...): a process that already holds the file (dbt in-process)
+    # refuses a second connection with another configuration; these settings are the database's.
+    for name, value in duckdb_config().items():
+        con.execute(f"set {name} = '{value}'" if name != "threads" else f"set threads = {int(value)}")
+    return con
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:

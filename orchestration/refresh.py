@@ -11,8 +11,10 @@ import argparse
 import datetime as dt
 import os
 import re
+import shutil
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest import settings
@@ -63,9 +65,12 @@ def run_refresh(
     own_instance = instance is None
     if instance is None:
         # DAGSTER_HOME (set by the Makefile) keeps the run history for the UI.
-        instance = (
-            dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-        )
+        home = os.environ.get("DAGSTER_HOME")
+        if home:  # as `make dagster-home` does: the folder and the project's instance settings
+            Path(home).mkdir(parents=True, exist_ok=True)
+            if not (Path(home) / "dagster.yaml").exists():
+                shutil.copyfile(Path(__file__).with_name("dagster.yaml"), Path(home) / "dagster.yaml")
+        instance = dg.DagsterInstance.get() if home else dg.DagsterInstance.ephemeral()
     try:
         result = job.execute_in_process(
             instance=instance,

@@ -8,23 +8,32 @@
         so the calls whose FCR window a late call falls into are recomputed too;
       - var reprocess_from (a date), for a backfill asked for by hand or by Dagster.
 #}
-{% macro reprocess_window(date_column, built_column='call_date') -%}
+{% macro reprocess_window(date_column, built_column='call_date', days_before=0) -%}
     {% if is_incremental() %}
-        {% set trailing = add_days('max(' ~ built_column ~ ')', -1 * reprocess_days()) %}
-        {{ date_column }} >= (
-            select
-                least(
-                    {{ trailing }},
-                    coalesce({{ late_data_from() }}, {{ trailing }})
-                    {% if var('reprocess_from', none) %}
-                        , cast('{{ var("reprocess_from") }}' as date)
-                    {% endif %}
-                )
-            from {{ this }}
-        )
+        {{ date_column }} >= {{ add_days(reprocess_start(built_column), -1 * days_before) }}
     {% else %}
         true
     {% endif %}
+{%- endmacro %}
+
+{#
+    The first local date an incremental model rebuilds (see above). An input read with
+    `days_before` (reprocess_window's third argument) reaches that many days further back: the
+    segments of a call that began the evening before, or the calls an FCR look-back needs.
+#}
+{% macro reprocess_start(built_column='call_date') -%}
+    {% set trailing = add_days('max(' ~ built_column ~ ')', -1 * reprocess_days()) %}
+    (
+        select
+            least(
+                {{ trailing }},
+                coalesce({{ late_data_from() }}, {{ trailing }})
+                {% if var('reprocess_from', none) %}
+                    , cast('{{ var("reprocess_from") }}' as date)
+                {% endif %}
+            )
+        from {{ this }}
+    )
 {%- endmacro %}
 
 {% macro late_data_from() -%}

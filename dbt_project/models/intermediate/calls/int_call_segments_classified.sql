@@ -1,10 +1,22 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='segment_date',
+        post_hook="{{ record_incremental_mark() }}",
+    )
+}}
 -- One row per call segment with its queue-level outcome, wait and handling times
--- (docs/metrics.md: "Outcomes of an offered call").
+-- (docs/metrics.md: "Outcomes of an offered call"). Incremental by segment_date: a daily run
+-- classifies the trailing window's segments (docs/metrics.md, "Incremental builds").
 with
 
 segments as (
 
     select * from {{ ref('stg_raw__call_segments') }}
+    -- UTC start two days before the window: covers the UTC offset and segments queued after
+    -- midnight of calls that started the evening before (started_at is the call's start).
+    where {{ reprocess_window('started_at', 'segment_date', 2) }}
 
 ),
 
@@ -61,3 +73,4 @@ classified as (
 )
 
 select * from classified
+where {{ reprocess_window('segment_date', 'segment_date') }}

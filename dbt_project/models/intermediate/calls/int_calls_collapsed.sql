@@ -1,11 +1,21 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='call_date',
+        post_hook="{{ record_incremental_mark() }}",
+    )
+}}
 -- One row per call: its segments collapsed. A call is answered if any segment was; otherwise
 -- its outcome is its last queued segment's, judged on the call's wait (first queue entry to
--- first answer, or to the last queued segment's end).
+-- first answer, or to the last queued segment's end). Incremental by call_date.
 with
 
 segments as (
 
     select * from {{ ref('int_call_segments_classified') }}
+    -- a call's segments may be dated the evening before its queue entry
+    where {{ reprocess_window('segment_date', 'call_date', 2) }}
 
 ),
 
@@ -101,3 +111,4 @@ final as (
 )
 
 select * from final
+where {{ reprocess_window('call_date') }}

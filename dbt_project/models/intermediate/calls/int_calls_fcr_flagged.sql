@@ -1,7 +1,16 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='call_date',
+        post_hook="{{ record_incremental_mark() }}",
+    )
+}}
 -- One row per call with first-contact resolution and repeat flags (docs/metrics.md, "FCR").
 -- A later offered call from the same caller that starts between fcr_merge_minutes and
 -- fcr_window_days after an answered call ended makes that answered call not resolved, and is
 -- itself a repeat call. Sooner than fcr_merge_minutes it is the same contact (a dropped line).
+-- Incremental by call_date: the flags of the trailing window's calls are recomputed.
 with
 
 calls as (
@@ -12,6 +21,8 @@ calls as (
     from {{ ref('int_calls_collapsed') }} as calls
     left join {{ ref('call_reasons') }} as reasons
         on calls.reason_code = reasons.reason_code
+    -- the window's calls and the answered calls they may repeat (fcr_window_days back)
+    where {{ reprocess_window('calls.call_date', 'call_date', var('fcr_window_days') + 2) }}
 
 ),
 
@@ -79,3 +90,4 @@ flagged as (
 )
 
 select * from flagged
+where {{ reprocess_window('call_date') }}

@@ -1,5 +1,14 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='segment_date',
+        post_hook="{{ record_incremental_mark() }}",
+    )
+}}
 -- One row per call segment (a pass through one agent queue): queue-level outcome and wait.
--- Queue figures count segments; never add them up to get a center total.
+-- Queue figures count segments; never add them up to get a center total. Incremental by
+-- segment_date, like its source.
 select
     call_id,
     segment,
@@ -33,3 +42,4 @@ select
     ticket_id,
     priority
 from {{ ref('int_call_segments_classified') }}
+where {{ reprocess_window('segment_date', 'segment_date') }}
