@@ -1,14 +1,24 @@
-"""Speed figures (`make bench`): printed, never asserted.
+"""Speed and memory figures (`make bench`): printed as a ratio table, never asserted.
 
-Targets (2 cores): the generator writes 1 million calls in under 30 s; the full demo refresh
-(about 450,000 calls, 90 days) in under 2 minutes; a one-day refresh well under the full one.
+One process tree at a size given by BENCH_CALLS (default 2,000,000 calls; 10M and 100M are
+documented in docs/performance.md): every step runs as a child process, so its wall time and
+peak memory are its own.
+
+1. the demo generator writes the landing files (BENCH_DAYS days, default 90; 366 above 5M);
+2. a full refresh of every day but the last (load, dbt build with tests, checks, publish);
+3. a one-day refresh: the last day's files land;
+4. a refresh with nothing new;
+5. the dashboards' queries on the published warehouse, cold (first in a fresh process) and warm;
+6. the loader alone on the same files, into a scratch warehouse;
+7. the bounds, by hand in DuckDB over the same CSV files: `read_csv` of every file into a table
+   (for the loader), and offered, answered, abandoned, connect rate and 7-day FCR per day and
+   district (for the refresh).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -16,106 +26,230 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest import demo
+ROOT = Path(__file__).resolve().parents[1]
+
+# The hand-written bound: the refresh's KPI core over the raw call files, nothing else (no
+# tickets, surveys, QA, keying, quarantine or tests).
+BOUND_SQL = """
+create table calls as select * from read_csv(?, header = true, all_varchar = true, union_by_name = true);
+create table per_call as
+select call_id, any_value(district) as district, any_value(caller_number) as caller,
+       min(cast(queued_at as timestamp)) as queued_at, min(cast(started_at as timestamp)) as started_at,
+       max(cast(ended_at as timestamp)) as ended_at, bool_or(answered_at is not null) as answered,
+       bool_or(answered_at is null and queued_at is not null and coalesce(end_reason, 'caller_hangup') = 'caller_hangup'
+               and date_diff('second', cast(queued_at as timestamp), cast(ended_at as timestamp)) >= 5) as abandoned
+from calls group by call_id;
+create table fcr as
+select *, lead(started_at) over (partition by caller order by started_at, call_id) as next_started_at
+from per_call where caller is not null and caller <> '';
+select cast(coalesce(p.queued_at, p.started_at) as date) as day, p.district,
+       count(*) filter (where p.queued_at is not null) as offered,
+       count(*) filter (where p.answered) as answered,
+       count(*) filter (where p.abandoned) as abandoned,
+       count(*) filter (where p.answered) / nullif(count(*) filter (where p.queued_at is not null), 0) as connect_rate,
+       count(*) filter (where f.answered and (f.next_started_at is null
+                        or f.next_started_at >= f.ended_at + interval 7 day)) as fcr_resolved
+from per_call as p left join fcr as f using (call_id)
+group by all order by all
+"""
+
+
+def _child(code: str, env: dict) -> dict:
+    """Run Python code in a child process; its wall seconds and peak RSS (MB), and what it printed
+    as JSON on its last line (if anything)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    out, err = proc.stdout.read(), proc.stderr.read()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    result = {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "ok": proc.returncode == 0}
+    lines = out.strip().splitlines()
+    if lines and lines[-1].startswith("{"):
+        result.update(json.loads(lines[-1]))
+    if not result["ok"]:
+        result["error"] = (err.strip().splitlines() or out.strip().splitlines() or ["?"])[-1][:300]
+    result["output"] = out
+    return result
+
+
+def _refresh_code() -> str:
+    return "import sys; from orchestration.refresh import main; sys.exit(main([]))"
+
+
+def _dashboard_code(rounds: int) -> str:
+    """The pages' own queries, without Streamlit's cache: connect, query, close, as a page does."""
+    return f"""
+import datetime as dt, json, time
+from dashboards.data import queries
+queries.query = lambda sql, *p: queries._read(sql, tuple(p), str(queries.warehouse()))
+first, last = queries.date_bounds()
+start = max(first, last - dt.timedelta(days=29))
+month = dt.date(last.year, last.month, 1)
+calls = [
+    lambda: queries.kpi_daily(start, last), lambda: queries.district_daily(start, last, []),
+    lambda: queries.agent_daily(last), lambda: queries.queue_intervals_30(start, last, []),
+    lambda: queries.repeat_top5("month", month, None), lambda: queries.ticket_sla(start, last, []),
+    lambda: queries.satisfaction_daily(start, last), lambda: queries.interval_staffing(last),
+]
+cold, warm = [], []
+for i in range({rounds}):
+    for call in calls:
+        t = time.perf_counter(); call(); ms = (time.perf_counter() - t) * 1000
+        (cold if i == 0 else warm).append(ms)
+print(json.dumps({{"cold_ms": cold, "warm_ms": warm}}))
+"""
+
+
+def _load_code(landing: Path, database: Path) -> str:
+    return f"""
+import json, time
+from pathlib import Path
 from ingest.loader import load_landing
+t = time.perf_counter()
+report = load_landing(Path({str(landing)!r}), Path({str(database)!r}), tz="Asia/Shanghai", secret=b"b" * 32, progress=None)
+print(json.dumps({{"rows": report.totals()["rows_read"], "load_seconds": time.perf_counter() - t}}))
+"""
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _read_csv_code(landing: Path, database: Path) -> str:
+    return f"""
+import duckdb, glob, json, time
+t = time.perf_counter()
+con = duckdb.connect({str(database)!r})
+n = 0
+for source in ("calls", "tickets", "surveys", "qa", "agents"):
+    files = sorted(glob.glob({str(landing)!r} + "/" + source + "/**/*.csv", recursive=True))
+    if files:
+        con.execute("create table " + source + " as select * from read_csv(?, header = true, union_by_name = true)", [files])
+        n += con.execute("select count(*) from " + source).fetchone()[0]
+con.execute("checkpoint"); con.close()
+print(json.dumps({{"rows": n}}))
+"""
 
 
-def bench_generator(calls_per_day: int, days: int, folder: Path) -> None:
-    config = demo.DemoConfig(days=days, calls_per_day=calls_per_day, end=dt.date(2026, 11, 22))
-    started = time.perf_counter()
-    tables = demo.generate(config, "Asia/Shanghai", progress=lambda _m: None)
-    generated = time.perf_counter() - started
-    written = demo.write_landing(tables, folder, "csv", "canonical", progress=lambda _m: None)
-    total = time.perf_counter() - started
-    calls = tables["calls"]["call_id"].n_unique()
-    print(
-        f"generator: {calls:,} calls ({written['calls']:,} segments) over {days} days: "
-        f"{generated:.1f} s to generate, {total:.1f} s with CSV files "
-        f"({calls / total:,.0f} calls/s; target 1,000,000 in < 30 s); peak RSS {_peak_mb():,.0f} MB"
-    )
+def _bound_code(landing: Path) -> str:
+    return f"""
+import duckdb, glob, json
+files = sorted(glob.glob({str(landing)!r} + "/calls/**/*.csv", recursive=True))
+con = duckdb.connect()
+statements = [s for s in {BOUND_SQL!r}.split(";") if s.strip()]
+for s in statements[:-1]:
+    con.execute(s, [files] if "read_csv" in s else [])
+rows = con.execute(statements[-1]).fetchall()
+print(json.dumps({{"rows": len(rows), "offered": sum(r[2] for r in rows), "answered": sum(r[3] for r in rows)}}))
+"""
 
 
-def bench_load(folder: Path, database: Path) -> None:
-    started = time.perf_counter()
-    report = load_landing(folder, database, tz="Asia/Shanghai", secret=b"bench", progress=None)
-    seconds = time.perf_counter() - started
-    totals = report.totals()
-    print(
-        f"loader: {totals['files_loaded']} files, {totals['rows_read']:,} rows in {seconds:.1f} s "
-        f"({totals['rows_read'] / seconds:,.0f} rows/s); peak RSS {_peak_mb():,.0f} MB"
-    )
-    started = time.perf_counter()
-    load_landing(folder, database, tz="Asia/Shanghai", secret=b"bench", progress=None)
-    print(f"loader, same folder again (nothing new): {time.perf_counter() - started:.2f} s")
-
-
-def _refresh(env: dict, label: str) -> None:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "orchestration.refresh"], env=env, capture_output=True, text=True, check=False
-    )
-    seconds = time.perf_counter() - started
-    state = "ok" if done.returncode == 0 else f"FAILED ({done.stderr.strip().splitlines()[-1:]})"
-    print(f"refresh, {label}: {seconds:.1f} s ({state})")
-
-
-def bench_refresh(root: Path) -> None:
-    """The Dagster job end to end: load, dbt build with tests, checks, publish."""
-    end = dt.date.today() - dt.timedelta(days=1)
-    config = demo.DemoConfig(days=91, calls_per_day=5_000, end=end)
-    tables = demo.generate(config, "Asia/Shanghai", progress=lambda _m: None)
-    everything = root / "refresh_all"
-    demo.write_landing(tables, everything, "csv", "canonical", progress=lambda _m: None)
-    landing = root / "refresh_landing"
-    last_day = end.isoformat()
+def _split(everything: Path, landing: Path, last_day: str) -> list[Path]:
+    """Copy every file but the last day's into landing; return the last day's files."""
+    held = []
     for path in everything.rglob("*"):
-        if path.is_file() and last_day not in path.name:
-            target = landing / path.relative_to(everything)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-    env = {**os.environ, "DUCKDB_DATABASE": str(root / "refresh.duckdb"), "LANDING_DIR": str(landing),
-           "CENTER_TIMEZONE": "Asia/Shanghai", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}  # fmt: skip
+        if not path.is_file():
+            continue
+        if last_day in path.name:
+            held.append(path)
+            continue
+        target = landing / path.relative_to(everything)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return held
+
+
+def _p(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
+
+
+def main() -> int:
+    calls = int(os.environ.get("BENCH_CALLS", "2000000"))
+    days = int(os.environ.get("BENCH_DAYS", "90" if calls <= 5_000_000 else "366"))
+    per_day = max(1, round(calls / days))
+    keep = os.environ.get("BENCH_DIR")
+    root = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DUCKDB_DATABASE": str(root / "warehouse.duckdb"), "LANDING_DIR": str(root / "landing"),
+           "CENTER_TIMEZONE": "Asia/Shanghai", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+           "CALLER_KEY_SECRET": "bench-secret-" + "x" * 32}  # fmt: skip
     env.pop("DAGSTER_HOME", None)
-    _refresh(env, "full demo (90 days, first run)")
-    shutil.copytree(everything, landing, dirs_exist_ok=True)
-    _refresh(env, "one new day (incremental)")
-    _refresh(env, "nothing new")
+    print(
+        f"make bench: {calls:,} calls ({days} days x {per_day:,}) in {root}; {os.cpu_count()} cores",
+        flush=True,
+    )
+    steps: dict[str, dict] = {}
 
+    def step(name: str, code: str, step_env: dict = env) -> dict:
+        print(f"  {name} ...", flush=True)
+        steps[name] = result = _child(code, step_env)
+        state = "ok" if result["ok"] else f"FAILED: {result.get('error')}"
+        print(f"  {name}: {result['seconds']:.1f} s, peak {result['peak_mb']:,.0f} MB ({state})", flush=True)
+        return result
 
-def bench_pages(database: Path) -> None:
-    """Server-side render time of each dashboard page on the demo warehouse (cold and cached)."""
-    from streamlit.testing.v1 import AppTest
+    everything = root / "all"
+    step("generator", f"from ingest.demo import main; main(['--days', '{days}', '--calls-per-day', '{per_day}', "
+         f"'--out', {str(everything)!r}, '--clean'])")  # fmt: skip
+    newest = max(p.name for p in (everything / "calls").glob("*.csv"))
+    last_day = newest.removesuffix(".csv")[-10:]
+    held = _split(everything, root / "landing", last_day)
+    step("full refresh", _refresh_code())
+    for path in held:
+        target = root / "landing" / path.relative_to(everything)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    step("one-day refresh", _refresh_code())
+    step("nothing-new refresh", _refresh_code())
+    step("dashboard queries", _dashboard_code(rounds=11))
+    step("loader alone", _load_code(root / "landing", root / "scratch.duckdb"))
+    step("bound: DuckDB read_csv", _read_csv_code(root / "landing", root / "read_csv.duckdb"))
+    step("bound: KPI script", _bound_code(root / "landing"))
 
-    os.environ["DUCKDB_DATABASE"] = str(database)
-    app = str(Path(__file__).resolve().parents[1] / "dashboards" / "streamlit_app.py")
-    pages = ["overview", "districts_queues", "agents", "repeat_calls", "tickets", "satisfaction", "quality",
-             "data_health"]  # fmt: skip
-    for page in pages:
-        timings = []
-        for _ in range(2):
-            at = AppTest.from_file(app, default_timeout=120)
-            started = time.perf_counter()
-            at.run()  # the overview is the default page: this run renders it
-            if page != "overview":
-                started = time.perf_counter()
-                at.switch_page(f"app_pages/{page}.py").run()
-            timings.append(time.perf_counter() - started)
-        print(f"page {page}: {timings[0]:.2f} s first render, {timings[1]:.2f} s cached (target < 1 s)")
-
-
-def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        bench_generator(calls_per_day=11_500, days=90, folder=root / "million")
-        bench_generator(calls_per_day=5_000, days=90, folder=root / "demo")
-        bench_load(root / "demo", root / "w.duckdb")
-        bench_refresh(root)
-        bench_pages(root / "refresh.duckdb")
+    full, one = steps["full refresh"], steps["one-day refresh"]
+    bound, read_csv = steps["bound: KPI script"], steps["bound: DuckDB read_csv"]
+    dash = steps["dashboard queries"]
+    rows = [
+        ("full refresh ÷ hand-written bound", full["seconds"] / bound["seconds"], "≤ 3× at 10M"),
+        ("one-day refresh ÷ full refresh", one["seconds"] / full["seconds"], "≤ 5 % at 10M"),
+        ("nothing-new refresh, s", steps["nothing-new refresh"]["seconds"], "≤ 5 s"),
+        (
+            "loader ÷ DuckDB read_csv",
+            steps["loader alone"].get("load_seconds", float("nan")) / read_csv["seconds"],
+            "≤ 2×",
+        ),
+        (
+            "dashboard query p50 / p95 warm, ms",
+            f"{_p(dash.get('warm_ms', []), 0.5):.1f} / {_p(dash.get('warm_ms', []), 0.95):.1f}",
+            "p95 ≤ 50 ms at 100M",
+        ),
+        (
+            "dashboard query p50 / p95 cold, ms",
+            f"{_p(dash.get('cold_ms', []), 0.5):.1f} / {_p(dash.get('cold_ms', []), 0.95):.1f}",
+            "",
+        ),
+        ("peak memory of any step, MB", max(s["peak_mb"] for s in steps.values()), "≤ 4,096 at 10M"),
+    ]
+    print()
+    print(f"{'step':<26} {'seconds':>9} {'peak MB':>9}")
+    for name, s in steps.items():
+        print(f"{name:<26} {s['seconds']:>9.1f} {s['peak_mb']:>9,.0f}{'' if s['ok'] else '  FAILED'}")
+    print()
+    print(f"{'ratio':<40} {'value':>14}  goal")
+    for name, value, goal in rows:
+        shown = f"{value:,.2f}" if isinstance(value, float) else str(value)
+        print(f"{name:<40} {shown:>14}  {goal}")
+    if "offered" in bound:
+        print(f"\nbound over {bound['rows']:,} day x district rows: {bound['offered']:,} offered, "
+              f"{bound['answered']:,} answered")  # fmt: skip
+    if not keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0 if all(s["ok"] for s in steps.values()) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
