@@ -84,7 +84,7 @@ format: install  ## apply ruff format and sqlfluff fixes
 	$(RUN) ruff check --fix .
 	DUCKDB_DATABASE=:memory: $(RUN) sqlfluff fix dbt_project/models
 
-bench: install  ## print speed figures (generator, load); never asserted in tests
+bench: install  ## speed and memory ratios at BENCH_CALLS (default 2M; docs/performance.md); never asserted
 	$(RUN) python -m tests.bench
 
 reliability: install  ## inject faults (kills, bad files, re-deliveries, busy readers) and print what survived

@@ -10,6 +10,7 @@ plain Python (csv and datetime), never read back from the models.
 from __future__ import annotations
 
 import collections
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -189,16 +190,24 @@ def test_technion_1999_pages_open_on_its_newest_day(technion, monkeypatch):
 # -- PwC 2021, calls and surveys through mapping files ---------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def pwc(tmp_path_factory):
+@contextlib.contextmanager
+def _report_export(tmp_path_factory, fixture: str, folders: tuple[str, ...], tz: str, country: str):
+    """A published warehouse of one real CSV export landed in `folders`, and the file's rows."""
     mp = pytest.MonkeyPatch()
-    root = tmp_path_factory.mktemp("pwc")
-    text = _land("pwc/call_centre_dataset.csv", root / "landing" / "calls", root / "landing" / "surveys")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    root = tmp_path_factory.mktemp(Path(fixture).parent.name)
+    text = _land(fixture, *(root / "landing" / folder for folder in folders))
     try:
-        yield _refresh(root, mp, "Europe/Zurich", "CN"), rows
+        yield _refresh(root, mp, tz, country), list(csv.DictReader(io.StringIO(text)))
     finally:
         mp.undo()
+
+
+@pytest.fixture(scope="module")
+def pwc(tmp_path_factory):
+    with _report_export(
+        tmp_path_factory, "pwc/call_centre_dataset.csv", ("calls", "surveys"), "Europe/Zurich", "CN"
+    ) as published:
+        yield published
 
 
 def test_pwc_calls_every_day_and_every_count(pwc):
@@ -252,14 +261,14 @@ def test_pwc_pages_open_on_its_newest_day(pwc, monkeypatch):
 
 @pytest.fixture(scope="module")
 def comcast(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    root = tmp_path_factory.mktemp("comcast")
-    text = _land("comcast/Comcast_telecom_complaints_data.csv", root / "landing" / "tickets")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    try:
-        yield _refresh(root, mp, "America/New_York", "US"), rows
-    finally:
-        mp.undo()
+    with _report_export(
+        tmp_path_factory,
+        "comcast/Comcast_telecom_complaints_data.csv",
+        ("tickets",),
+        "America/New_York",
+        "US",
+    ) as published:
+        yield published
 
 
 def test_comcast_tickets_every_day_and_every_count(comcast):
