@@ -17,7 +17,15 @@ ANONYMOUS = {
     "anonymous", "anon", "private", "unknown", "restricted", "withheld", "unavailable",
     "匿名", "未知", "隐藏号码", "无主叫号码",
 }  # fmt: skip
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?\d[\d\- ]{5,}\d)(?!\d)")
+# Phone-like runs in text: digits with the separators people write (+86 138 1234 5678,
+# 138.1234.5678, (138)1234-5678). Dates, clock times and switch call ids (1709251200.123) are
+# kept: they are matched first and left as they are.
+_IN_TEXT = re.compile(
+    r"(?P<keep>\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?|(?<![\d.])\d{9,11}\.\d+(?![\d.]))"
+    r"|(?P<phone>(?<![\d])\+?\(?\d[\d\-.\s()]{5,}\d(?!\d))"
+)
+# A caller id with a name, as switches write it: "Zhang San" <13812345678>.
+_NAMED_NUMBER = re.compile(r'(""?)([^"<>]*)(""?)\s*<([^<>]*)>')
 
 
 def digits_of(number: str | None) -> str | None:
@@ -114,15 +122,47 @@ def _hmac_many(digits: list[str], secret: bytes) -> list[str]:
 
 
 def redact_text(text: str | None) -> str | None:
-    """Mask phone-like digit runs (7+ digits) inside free text."""
+    """Free text or a landed line with its personal data masked: phone-like digit runs (7+
+    digits) become 138****5678, and the name of a caller id ("Zhang San" <…>) becomes ***. The one
+    redaction every path that stores landed text uses (survey comments, rejected switch lines)."""
     if text is None:
         return None
 
-    def _mask(match: re.Match[str]) -> str:
-        digits = re.sub(r"\D", "", match.group(0))
-        return mask_digits(digits) if len(digits) >= 7 else match.group(0)
+    def _named(match: re.Match[str]) -> str:
+        opening, name, closing, number = match.groups()
+        return f"{opening}{'***' if name.strip() else ''}{closing} <{_mask_runs(number)}>"
 
-    return _PHONE_IN_TEXT.sub(_mask, text)
+    return _mask_runs(_NAMED_NUMBER.sub(_named, text))
+
+
+def _mask_runs(text: str) -> str:
+    def _mask(match: re.Match[str]) -> str:
+        if match.group("keep"):
+            return match.group(0)
+        digits = re.sub(r"\D", "", match.group(0))
+        return mask_digits(digits_of(match.group(0)) or digits) if len(digits) >= 7 else match.group(0)
+
+    return _IN_TEXT.sub(_mask, text)
+
+
+def redact_line(text: str, sep: str, keep_fields: tuple[int, ...] = ()) -> str:
+    """A switch's line with personal data masked, field by field; the fields in `keep_fields`
+    (a queue_log line's time and call id) are kept when they are a time or an id, nothing else."""
+    fields = text.split(sep)
+    return sep.join(
+        field if i in keep_fields and _TIME_OR_ID.fullmatch(field.strip()) else redact_text(field)
+        for i, field in enumerate(fields)
+    )
+
+
+def redact_landed_line(text: str) -> str:
+    """A rejected line of a switch's export as it may be stored: a queue_log line (`|`) keeps its
+    time and call id; any other line (CDR, a database export) is redacted as text."""
+    return redact_line(text, "|", (0, 1)) if "|" in text else redact_text(text)
+
+
+# An epoch (10 digits, to the year 2286), a switch's call id (epoch.sequence) or a date-time.
+_TIME_OR_ID = re.compile(r"\d{10}|\d{9,11}\.\d+|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 
 
 def redact_series(series: pl.Series) -> pl.Series:

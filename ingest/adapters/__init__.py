@@ -25,6 +25,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
+from ingest.pii import redact_landed_line
 from ingest.readers import ROW_NUMBER, FileRejected
 
 FORMAT_FILE = "_format.yaml"
@@ -109,14 +110,15 @@ EPOCH = re.compile(r"\d{9,11}(\.\d+)?")
 
 
 def rejection(row: int, rule: str, message: str, raw: str, column: str | None = None) -> dict:
-    """One line an adapter rejects, as a row of raw.rejected_rows (the line kept as landed)."""
+    """One line an adapter rejects, as a row of raw.rejected_rows: the line as landed, with caller
+    numbers and caller names masked (pii.redact_landed_line): the landing file keeps the original."""
     return {
         ROW_NUMBER: row,
         "rule": rule,
         "rules": rule,
         "column_name": column,
         "message": message,
-        "raw_values": json.dumps({"line": raw}, ensure_ascii=False),
+        "raw_values": json.dumps({"line": redact_landed_line(raw)}, ensure_ascii=False),
     }
 
 

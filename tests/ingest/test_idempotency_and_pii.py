@@ -169,3 +169,52 @@ def test_vectorised_keys_and_masks_equal_the_per_number_definition():
             pii.mask_digits(d) if d else ("anonymous" if v is not None else None)
             for v, d in zip(values, digits, strict=True)
         ]
+
+
+PLANTED = {
+    "13912345678": "queue_log line with a bad time",
+    "13712345678": "queue_log line without a call id",
+    "13612345678": "CDR line with too few fields, with a caller name",
+    "Li Si": "the caller name of that CDR line",
+    "13512345678": "survey comment, written 135.1234.5678",
+    "13412345678": "survey comment, written (134)1234-5678",
+}
+
+
+def test_bad_lines_of_every_format_store_no_number_or_name_in_clear(landing, load, query):
+    """Rejected switch lines are kept for the record, redacted: every column of every table of
+    the warehouse is scanned for the planted numbers (digits only, separators dropped) and names."""
+    queue_log = landing / "calls" / "asterisk_queue_log"
+    queue_log.mkdir(parents=True)
+    (queue_log / "_format.yaml").write_text("format: asterisk_queue_log\ndistrict: shiqu\n")
+    (queue_log / "queue_log-20240301").write_text(
+        "notatime|1709251200.1|support|NONE|ENTERQUEUE||13912345678|1\n"
+        "1709251201||support|NONE|ENTERQUEUE||13712345678|1\n"
+    )
+    cdr = landing / "calls" / "asterisk_cdr"
+    cdr.mkdir(parents=True)
+    (cdr / "_format.yaml").write_text("format: asterisk_cdr\ndistrict: shiqu\n")
+    (cdr / "Master.csv").write_text('"","13612345678","96296","from-pstn","""Li Si"" <13612345678>"\n')
+    surveys = landing / "surveys"
+    surveys.mkdir()
+    (surveys / "s.csv").write_text(
+        "survey_id,call_id,channel,sent_at,responded_at,csat_score,comment\n"
+        "S1,C1,sms,2024-03-01 10:00:00,2024-03-01 10:05:00,2,call me on 135.1234.5678 or (134)1234-5678\n"
+    )
+    report = load()
+    assert report.totals()["rows_rejected"] == 3  # the two queue_log lines and the CDR line
+    tables = query(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_schema not in ('information_schema', 'pg_catalog')"
+    )
+    found = []
+    for schema, table, column in tables:
+        values = query(f'select distinct cast("{column}" as varchar) from {schema}.{table}')
+        for (value,) in values:
+            digits = "".join(ch for ch in str(value) if ch.isdigit())
+            found += [(f"{schema}.{table}.{column}", what) for planted, what in PLANTED.items()
+                      if (planted in digits if planted.isdigit() else planted in str(value))]  # fmt: skip
+    assert found == []
+    # What is kept stays useful: the rule, the line number, the time and call id of the line.
+    (line,) = query("select raw_values->>'line' from raw.rejected_rows where rule = 'missing_callid'")[0]
+    assert line == "1709251201||support|NONE|ENTERQUEUE||137****5678|1"
