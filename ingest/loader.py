@@ -124,7 +124,7 @@ def load_file(
         fmt = folder_format(path, landing, source)
         if fmt is not None:
             try:
-                adapted = adapt(fmt, path, data, warehouse.held_lines(con, stream), tz)
+                adapted = adapt(fmt, path, data, warehouse.held_lines(con, stream), tz, secret)
             except FileRejected:
                 raise
             except Exception as exc:  # a file this adapter cannot make sense of: fail it, with why

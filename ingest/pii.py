@@ -58,6 +58,19 @@ def caller_key(digits: str, secret: bytes) -> str:
     return hmac.new(secret, digits.encode("ascii"), hashlib.sha256).hexdigest()
 
 
+HELD_PREFIX = "#key:"
+_HELD_TOKEN = re.compile(r"#key:[0-9a-f]{64}:([^|,\s]*)")
+
+
+def held_caller(value: str, secret: bytes) -> str:
+    """A caller number as a line held for the next file may store it: `#key:<caller_key>:<masked>`
+    (already keyed, never in clear). An anonymous caller and a token stay as they are."""
+    if value.startswith(HELD_PREFIX):
+        return value
+    digits = digits_of(value)
+    return f"{HELD_PREFIX}{caller_key(digits, secret)}:{mask_digits(digits)}" if digits else value
+
+
 def protect_numbers(series: pl.Series, secret: bytes) -> pl.DataFrame:
     """caller_key and caller_number_masked for a column of raw numbers.
 
@@ -91,14 +104,22 @@ def protect_numbers(series: pl.Series, secret: bytes) -> pl.DataFrame:
         .then(pl.concat_str(stars.repeat_by(length - 2).list.join(""), d.str.slice(-2)))
         .otherwise(stars.repeat_by(length).list.join(""))
     )
+    held = pl.col("value").str.starts_with(HELD_PREFIX)  # keyed already (pii.held_caller)
+    parts = pl.col("value").str.strip_prefix(HELD_PREFIX).str.split(":")
     return (
         frame.join(keyed, on="digits", how="left", maintain_order="left")
         .with_columns(
-            pl.when(d.is_not_null())
+            pl.when(held)
+            .then(parts.list.get(1, null_on_oob=True))
+            .when(d.is_not_null())
             .then(masked)
             .when(pl.col("value").is_not_null())
             .then(pl.lit("anonymous"))
-            .alias("caller_number_masked")
+            .alias("caller_number_masked"),
+            pl.when(held)
+            .then(parts.list.get(0, null_on_oob=True))
+            .otherwise(pl.col("caller_key"))
+            .alias("caller_key"),
         )
         .select("caller_key", "caller_number_masked")
     )
@@ -132,6 +153,7 @@ def redact_text(text: str | None) -> str | None:
         opening, name, closing, number = match.groups()
         return f"{opening}{'***' if name.strip() else ''}{closing} <{_mask_runs(number)}>"
 
+    text = _HELD_TOKEN.sub(lambda m: m.group(1), text)  # a keyed caller: people see the mask only
     return _mask_runs(_NAMED_NUMBER.sub(_named, text))
 
 

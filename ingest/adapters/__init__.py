@@ -161,11 +161,13 @@ def _read_format_file(path: Path, rel: str) -> FolderFormat:
     return FolderFormat(name, rel, {k: v for k, v in doc.items() if k != "format"})
 
 
-def adapt(fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | None, tz: str) -> Adapted:
+def adapt(
+    fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | None, tz: str, secret: bytes
+) -> Adapted:
     if fmt.name == "asterisk_queue_log":
         from ingest.adapters import queue_log
 
-        return queue_log.adapt(fmt, path, data, carried, tz)
+        return queue_log.adapt(fmt, path, data, carried, tz, secret)
     if fmt.name in ("asterisk_cdr", "asterisk_cdr_custom"):
         from ingest.adapters import asterisk_cdr
 

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from ingest.adapters import EPOCH, Adapted, FolderFormat, LineAccount, rejection, rejections, utc_text
+from ingest.pii import held_caller
 from ingest.readers import ROW_NUMBER, FileRejected, decode_text
 
 ENTER = "ENTERQUEUE"
@@ -164,9 +165,13 @@ def _datum(line: Line, i: int) -> str:
     return line.data[i] if len(line.data) > i else ""
 
 
-def adapt(fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | None, tz_name: str) -> Adapted:
+def adapt(
+    fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | None, tz_name: str, secret: bytes
+) -> Adapted:
     tz = ZoneInfo(fmt.get("timezone") or tz_name)
     lines, rejected, form = read_lines(data, tz)
+    for line in lines:
+        _key_caller(line, secret)
     account = LineAccount(source_lines=len(lines) + len(rejected), rejected=len(rejected))
     if carried is not None and carried.height:
         # A switch's queue_log copied whole every day (never rotated) repeats the held lines:
@@ -176,6 +181,7 @@ def adapt(fmt: FolderFormat, path: Path, data: bytes, carried: pl.DataFrame | No
         for row in carried.iter_rows(named=True):
             parts = row["line"].split("|")
             line = _make_line(row["line_no"], [p.strip() for p in parts[:5]], parts[5:], row["line"], tz, [])
+            _key_caller(line, secret)  # held by an older version: in clear, keyed now
             if _key(line) in here:
                 repeated += 1
                 continue
@@ -318,6 +324,20 @@ _EVENT_SCHEMA = {
     "event_at": pl.String, "agent_id": pl.String, "agent_field": pl.String, "queue": pl.String,
     "event": pl.String, "call_id": pl.String, "data": pl.String, ROW_NUMBER: pl.Int64,
 }  # fmt: skip
+
+
+def _key_caller(line: Line, secret: bytes) -> None:
+    """The caller id of an ENTERQUEUE line (data2), keyed and masked at once (pii.held_caller): it
+    becomes the segment's caller, and a line held for the next file never stores it in clear."""
+    if line.event != "ENTERQUEUE" or len(line.data) < 2 or not line.data[1]:
+        return
+    token = held_caller(line.data[1], secret)
+    if token != line.data[1]:
+        line.data[1] = token
+        parts = line.text.split("|")
+        if len(parts) > 6:
+            parts[6] = token
+            line.text = "|".join(parts)
 
 
 def _key(line: Line) -> tuple:

@@ -178,6 +178,7 @@ PLANTED = {
     "Li Si": "the caller name of that CDR line",
     "13512345678": "survey comment, written 135.1234.5678",
     "13412345678": "survey comment, written (134)1234-5678",
+    "13312345678": "caller of a queue_log call still open at the end of the file (held)",
 }
 
 
@@ -190,6 +191,7 @@ def test_bad_lines_of_every_format_store_no_number_or_name_in_clear(landing, loa
     (queue_log / "queue_log-20240301").write_text(
         "notatime|1709251200.1|support|NONE|ENTERQUEUE||13912345678|1\n"
         "1709251201||support|NONE|ENTERQUEUE||13712345678|1\n"
+        "1709251300|1709251300.5|support|NONE|ENTERQUEUE||13312345678|1\n"
     )
     cdr = landing / "calls" / "asterisk_cdr"
     cdr.mkdir(parents=True)
@@ -215,6 +217,7 @@ def test_bad_lines_of_every_format_store_no_number_or_name_in_clear(landing, loa
             found += [(f"{schema}.{table}.{column}", what) for planted, what in PLANTED.items()
                       if (planted in digits if planted.isdigit() else planted in str(value))]  # fmt: skip
     assert found == []
+    assert query("select count(*) from raw.queue_log_held") == [(1,)]  # the open call is held
     # What is kept stays useful: the rule, the line number, the time and call id of the line.
     (line,) = query("select raw_values->>'line' from raw.rejected_rows where rule = 'missing_callid'")[0]
     assert line == "1709251201||support|NONE|ENTERQUEUE||137****5678|1"

@@ -429,3 +429,47 @@ def test_queue_log_copied_whole_every_day_counts_each_call_once(landing, load, q
         (0, 3, 2),
         (0, 4, 4),
     ]
+
+
+def test_held_lines_keep_the_caller_keyed_and_masked_never_in_clear(landing, load, query):
+    """A call open at the end of a file is held with its caller id as key and mask; the next file
+    completes it with the same caller key as a call loaded from one file."""
+    from ingest import pii
+    from tests.conftest import SECRET
+
+    first = log(
+        (0, "9.1", "support", "NONE", "ENTERQUEUE", "", "13912345678", "1"),
+        (5, "9.1", "support", "SIP/1001", "CONNECT", "5", "9.2", "2"),
+    )
+    land(landing, first, name="queue_log-20240301")
+    load()
+    (held,) = query("select line from raw.queue_log_held")[0]
+    assert "13912345678" not in held and "139****5678" in held
+    land(
+        landing,
+        log((65, "9.1", "support", "SIP/1001", "COMPLETECALLER", "5", "60", "1")),
+        name="queue_log-20240302",
+    )
+    load()
+    assert query("select caller_key, caller_number_masked from raw.calls") == [
+        (pii.caller_key("13912345678", SECRET), "139****5678")
+    ]
+
+
+def test_queue_log_copied_whole_with_caller_ids_counts_the_held_call_once(landing, load, query):
+    """The held call's lines (keyed) and the same lines in the grown copy (in clear) are one line."""
+    first = log(
+        (0, "18.1", "support", "NONE", "ENTERQUEUE", "", "13811112222", "1"),
+        (9, "18.1", "support", "NONE", "ABANDON", "1", "1", "9"),
+        (3590, "18.2", "support", "NONE", "ENTERQUEUE", "", "13833334444", "1"),
+    )
+    grown = first + log((3600, "18.2", "support", "NONE", "EXITWITHTIMEOUT", "1", "1", "10"))
+    land(landing, first, name="queue_log-copy1")
+    load()
+    land(landing, grown, name="queue_log-copy2")
+    load()
+    assert query("select call_id, caller_number_masked from raw.calls order by call_id") == [
+        ("18.1", "138****2222"),
+        ("18.2", "138****4444"),
+    ]
+    assert query("select lines_carried_in from raw.loaded_files order by file_id") == [(0,), (0,)]
