@@ -31,8 +31,9 @@ def main(argv: list[str] | None = None) -> int:
         if not landing.is_dir():
             print(f"The landing folder {landing} does not exist (set LANDING_DIR or pass a folder).")
             return 2
+        settings.require_secret(landing)
         if settings.using_demo_secret():
-            print("Note: caller keys use the published demo secret; set CALLER_KEY_SECRET in production.")
+            print("Note: caller keys use the published demo secret (the demo center only).")
         print(f"Loading {landing} into {database}")
         report = load_landing(
             landing, database, tz=settings.center_timezone(), secret=settings.caller_key_secret()

@@ -768,6 +768,10 @@ def write_landing(
             if i % 30 == 0 or i == len(parts):
                 progress(f"  wrote {source}: {i}/{len(parts)} files, {written[source]:,} rows")
     _write(tables["agents"], out / "agents" / f"demo_roster.{file_format}", file_format)
+    # The demo center's mark: its callers may be keyed with the published demo secret.
+    (out / settings.DEMO_MARKER).write_text(
+        "Written by `python -m ingest.demo`: this landing folder is the demo center's.\n", encoding="utf-8"
+    )
     written["agents"] = tables["agents"].height
     return written
 

@@ -47,6 +47,7 @@ def run_refresh(
 ) -> bool:
     files = warehouse_files()
     settings.duckdb_config()  # a wrong limit stops here, in words, not inside the run
+    settings.require_secret(settings.landing_dir())
     if not force and partition is None:
         started = time.perf_counter()
         unchanged = nothing_new(files.published, settings.landing_dir())

@@ -16,6 +16,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_CENTER = FIXTURES / "metrics"  # the hand-computed center (tests/dbt/test_metrics_hand_computed.py)
 FIXTURE_PARTITION = "2024-03-09"  # its last day
 SECRET = b"test-secret"
+# CALLER_KEY_SECRET of the refreshes the tests run (at least 32 bytes, not the demo secret).
+TEST_SECRET = "test-secret-of-a-real-center-0123456789"
 TZ = "Asia/Shanghai"
 
 
@@ -66,7 +68,7 @@ def published_fixture(tmp_path_factory) -> Path:
         mp.setenv("DUCKDB_DATABASE", str(root / "warehouse.duckdb"))
         mp.setenv("LANDING_DIR", str(root / "landing"))
         mp.setenv("CENTER_TIMEZONE", "Asia/Shanghai")
-        mp.delenv("CALLER_KEY_SECRET", raising=False)
+        mp.setenv("CALLER_KEY_SECRET", TEST_SECRET)  # a center of its own: never the demo secret
         mp.delenv("DAGSTER_HOME", raising=False)
         shutil.copytree(FIXTURE_CENTER, root / "landing")
         from orchestration.refresh import run_refresh

@@ -94,7 +94,7 @@ class Center:
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
             **extra,
         )
-        env.pop("CALLER_KEY_SECRET", None)
+        env["CALLER_KEY_SECRET"] = "reliability-secret-of-a-test-center-0123"  # not the demo's
         return env
 
     def start_refresh(self, **extra: str) -> subprocess.Popen:

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from tests.conftest import place
+from tests.conftest import TEST_SECRET, place
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "ingest", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, timeout=120,
+        env={**os.environ, "CALLER_KEY_SECRET": TEST_SECRET, **(env or {})}, timeout=120,
     )  # fmt: skip
 
 
@@ -58,3 +59,26 @@ def test_summary(landing, warehouse):
     done = _run("summary", "--database", str(warehouse))
     assert done.returncode == 0
     assert "11  call segments" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("secret", "says"),
+    [
+        ("", "CALLER_KEY_SECRET is not set"),
+        ("demo-secret-not-for-production", "is the published demo secret"),
+        ("short-secret", "is shorter than 32 bytes"),
+    ],
+)
+def test_a_weak_caller_key_secret_is_refused_before_anything_is_keyed(landing, warehouse, secret, says):
+    place(landing, "calls", "valid/calls.csv")
+    done = _run("load", str(landing), "--database", str(warehouse), env={"CALLER_KEY_SECRET": secret})
+    assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+    assert not warehouse.exists()
+
+
+def test_the_demo_center_may_use_the_published_secret(landing, warehouse):
+    place(landing, "calls", "valid/calls.csv")
+    (landing / "_demo_center").write_text("demo")  # what `python -m ingest.demo` writes
+    done = _run("load", str(landing), "--database", str(warehouse), env={"CALLER_KEY_SECRET": ""})
+    assert done.returncode == 0, done.stderr
+    assert "published demo secret (the demo center only)" in done.stdout

@@ -183,6 +183,9 @@ def test_generated_files_load_without_a_rejection(file_format, layout, tmp_path)
     totals = report.totals()
     assert totals["files_failed"] == 0 and totals["rows_rejected"] == 0
     assert totals["rows_read"] == sum(written.values())
+    # The demo center is marked as such (the published demo secret is allowed for it only), and
+    # the mark is not loaded as data.
+    assert demo.settings.secret_problem(tmp_path / "landing") is None
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from raw.calls").fetchall() == [(written["calls"],)]
         assert con.execute("select count(distinct ticket_id) from raw.ticket_history").fetchall() == [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE_CENTER, FIXTURE_PARTITION
+from tests.conftest import FIXTURE_CENTER, FIXTURE_PARTITION, TEST_SECRET
 
 FIXTURE = FIXTURE_CENTER
 PARTITION = FIXTURE_PARTITION  # the fixture's last day
@@ -24,8 +24,8 @@ def center(tmp_path, monkeypatch) -> dict[str, Path]:
     monkeypatch.setenv("DUCKDB_DATABASE", str(paths["warehouse"]))
     monkeypatch.setenv("LANDING_DIR", str(paths["landing"]))
     monkeypatch.setenv("CENTER_TIMEZONE", "Asia/Shanghai")
-    # Unset on purpose: the refresh must work with the documented defaults, as on a new machine.
-    monkeypatch.delenv("CALLER_KEY_SECRET", raising=False)
+    # A center of its own (not the demo): the refresh needs a secret of its own.
+    monkeypatch.setenv("CALLER_KEY_SECRET", TEST_SECRET)
     monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.delenv("DBT_DUCKDB_PATH", raising=False)

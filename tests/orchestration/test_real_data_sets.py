@@ -24,7 +24,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, TEST_SECRET
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ def _refresh(root: Path, monkeypatch, tz: str, country: str) -> Path:
     monkeypatch.setenv("LANDING_DIR", str(root / "landing"))
     monkeypatch.setenv("CENTER_TIMEZONE", tz)
     monkeypatch.setenv("CENTER_COUNTRY", country)
-    monkeypatch.delenv("CALLER_KEY_SECRET", raising=False)
+    monkeypatch.setenv("CALLER_KEY_SECRET", TEST_SECRET)
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     from orchestration.refresh import run_refresh
 

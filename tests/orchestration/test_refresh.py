@@ -129,3 +129,12 @@ def test_nothing_new_costs_nothing_and_says_so(center, published_fixture, capsys
     from orchestration.inputs import nothing_new
 
     assert nothing_new(center["warehouse"], center["landing"]) is None
+
+
+def test_refresh_refuses_the_demo_secret_for_a_center_of_its_own(center, monkeypatch, capsys):
+    from orchestration.refresh import main
+
+    monkeypatch.setenv("CALLER_KEY_SECRET", "demo-secret-not-for-production")
+    assert main([]) == 2
+    assert "Refresh not started: CALLER_KEY_SECRET is the published demo secret" in capsys.readouterr().err
+    assert not center["warehouse"].exists()

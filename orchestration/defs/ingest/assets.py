@@ -39,6 +39,9 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> list:
         seen = refresh_inputs.current(warehouse.landing, before.get("files"))
         working = start_working_copy(warehouse.files)
         context.log.info(f"Working copy {working} of {warehouse.files.published}")
+        problem = settings.secret_problem(warehouse.landing) if warehouse.caller_key_secret is None else None
+        if problem:  # runs started by the schedule or the sensor: stop before anything is keyed
+            raise dg.Failure(description=problem)
         if warehouse.secret == settings.DEFAULTS["CALLER_KEY_SECRET"].encode():
             context.log.warning(
                 "Caller keys use the published demo secret: set CALLER_KEY_SECRET in production."
