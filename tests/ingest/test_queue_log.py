@@ -408,13 +408,21 @@ def test_call_that_arrived_just_before_the_end_of_a_file_keeps_its_start(landing
     ]
 
 
-def test_queue_log_copied_whole_every_day_counts_each_call_once(landing, load, query):
+@pytest.mark.parametrize(
+    ("callers", "masks"),
+    [
+        (("", ""), [None, None]),
+        (("13811112222", "13833334444"), ["138****2222", "138****4444"]),
+    ],
+)
+def test_queue_log_copied_whole_every_day_counts_each_call_once(landing, load, query, callers, masks):
     # Some centers copy the growing /var/log/asterisk/queue_log every day instead of rotating
-    # it: the second copy repeats the first one's lines, including those of the held call.
+    # it: the second copy repeats the first one's lines, including those of the held call. With
+    # caller ids, the held lines (keyed) and the same lines in the copy (in clear) are one line.
     first = log(
-        (0, "17.1", "support", "NONE", "ENTERQUEUE", "", "", "1"),
+        (0, "17.1", "support", "NONE", "ENTERQUEUE", "", callers[0], "1"),
         (9, "17.1", "support", "NONE", "ABANDON", "1", "1", "9"),
-        (3590, "17.2", "support", "NONE", "ENTERQUEUE", "", "", "1"),
+        (3590, "17.2", "support", "NONE", "ENTERQUEUE", "", callers[1], "1"),
     )
     grown = first + log((3600, "17.2", "support", "NONE", "EXITWITHTIMEOUT", "1", "1", "10"))
     land(landing, first, name="queue_log-copy1")
@@ -429,6 +437,7 @@ def test_queue_log_copied_whole_every_day_counts_each_call_once(landing, load, q
         (0, 3, 2),
         (0, 4, 4),
     ]
+    assert [m for (m,) in query("select caller_number_masked from raw.calls order by call_id")] == masks
 
 
 def test_held_lines_keep_the_caller_keyed_and_masked_never_in_clear(landing, load, query):
@@ -454,22 +463,3 @@ def test_held_lines_keep_the_caller_keyed_and_masked_never_in_clear(landing, loa
     assert query("select caller_key, caller_number_masked from raw.calls") == [
         (pii.caller_key("13912345678", SECRET), "139****5678")
     ]
-
-
-def test_queue_log_copied_whole_with_caller_ids_counts_the_held_call_once(landing, load, query):
-    """The held call's lines (keyed) and the same lines in the grown copy (in clear) are one line."""
-    first = log(
-        (0, "18.1", "support", "NONE", "ENTERQUEUE", "", "13811112222", "1"),
-        (9, "18.1", "support", "NONE", "ABANDON", "1", "1", "9"),
-        (3590, "18.2", "support", "NONE", "ENTERQUEUE", "", "13833334444", "1"),
-    )
-    grown = first + log((3600, "18.2", "support", "NONE", "EXITWITHTIMEOUT", "1", "1", "10"))
-    land(landing, first, name="queue_log-copy1")
-    load()
-    land(landing, grown, name="queue_log-copy2")
-    load()
-    assert query("select call_id, caller_number_masked from raw.calls order by call_id") == [
-        ("18.1", "138****2222"),
-        ("18.2", "138****4444"),
-    ]
-    assert query("select lines_carried_in from raw.loaded_files order by file_id") == [(0,), (0,)]
