@@ -20,8 +20,9 @@ ANONYMOUS = {
 # Phone-like runs in text: digits with the separators people write (+86 138 1234 5678,
 # 138.1234.5678, (138)1234-5678). Dates, clock times and switch call ids (1709251200.123) are
 # kept: they are matched first and left as they are.
+_DATE_TIME = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _IN_TEXT = re.compile(
-    r"(?P<keep>\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?|(?<![\d.])\d{9,11}\.\d+(?![\d.]))"
+    rf"(?P<keep>{_DATE_TIME}|(?<![\d.])\d{{9,11}}\.\d+(?![\d.]))"
     r"|(?P<phone>(?<![\d])\+?\(?\d[\d\-.\s()]{5,}\d(?!\d))"
 )
 # A caller id with a name, as switches write it: "Zhang San" <13812345678>.
@@ -59,13 +60,14 @@ def caller_key(digits: str, secret: bytes) -> str:
 
 
 HELD_PREFIX = "#key:"
-_HELD_TOKEN = re.compile(r"#key:[0-9a-f]{64}:([^|,\s]*)")
+# Exactly what held_caller writes: the key, then the mask (digits and stars).
+_HELD_TOKEN = re.compile(r"#key:([0-9a-f]{64}):([0-9*]+)")
 
 
 def held_caller(value: str, secret: bytes) -> str:
     """A caller number as a line held for the next file may store it: `#key:<caller_key>:<masked>`
     (already keyed, never in clear). An anonymous caller and a token stay as they are."""
-    if value.startswith(HELD_PREFIX):
+    if _HELD_TOKEN.fullmatch(value):
         return value
     digits = digits_of(value)
     return f"{HELD_PREFIX}{caller_key(digits, secret)}:{mask_digits(digits)}" if digits else value
@@ -104,7 +106,9 @@ def protect_numbers(series: pl.Series, secret: bytes) -> pl.DataFrame:
         .then(pl.concat_str(stars.repeat_by(length - 2).list.join(""), d.str.slice(-2)))
         .otherwise(stars.repeat_by(length).list.join(""))
     )
-    held = pl.col("value").str.starts_with(HELD_PREFIX)  # keyed already (pii.held_caller)
+    # Keyed already by the queue_log adapter (held_caller). Only that exact form: any other value
+    # starting with the prefix is a number like any other, never a key of the file's choosing.
+    held = pl.col("value").str.contains(f"^{_HELD_TOKEN.pattern}$")
     parts = pl.col("value").str.strip_prefix(HELD_PREFIX).str.split(":")
     return (
         frame.join(keyed, on="digits", how="left", maintain_order="left")
@@ -153,7 +157,7 @@ def redact_text(text: str | None) -> str | None:
         opening, name, closing, number = match.groups()
         return f"{opening}{'***' if name.strip() else ''}{closing} <{_mask_runs(number)}>"
 
-    text = _HELD_TOKEN.sub(lambda m: m.group(1), text)  # a keyed caller: people see the mask only
+    text = _HELD_TOKEN.sub(lambda m: m.group(2), text)  # a keyed caller: people see the mask only
     return _mask_runs(_NAMED_NUMBER.sub(_named, text))
 
 
@@ -184,7 +188,7 @@ def redact_landed_line(text: str) -> str:
 
 
 # An epoch (10 digits, to the year 2286), a switch's call id (epoch.sequence) or a date-time.
-_TIME_OR_ID = re.compile(r"\d{10}|\d{9,11}\.\d+|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_TIME_OR_ID = re.compile(rf"\d{{10}}|\d{{9,11}}\.\d+|{_DATE_TIME}")
 
 
 def redact_series(series: pl.Series) -> pl.Series:

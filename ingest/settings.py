@@ -6,8 +6,10 @@ point the same code at another warehouse by changing the environment.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -60,8 +62,6 @@ def center_timezone() -> str:
 
 def duckdb_config() -> dict[str, str]:
     """DuckDB settings of every connection that writes the warehouse (loader, dbt, publish)."""
-    import re
-
     limit = _get("DUCKDB_MEMORY_LIMIT")
     if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|%)", limit, flags=re.IGNORECASE):
         raise SettingsError(f"DUCKDB_MEMORY_LIMIT={limit!r} is not a size (use e.g. 4GB or 500MB)")
@@ -83,8 +83,6 @@ def center_country() -> str:
 
 def holiday_calendar_covers(country: str) -> tuple[int, int] | None:
     """The years the holiday seed covers for a country, or None if it has no calendar for it."""
-    import csv
-
     with (SEEDS_DIR / "holiday_calendars.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["country_code"] == country:

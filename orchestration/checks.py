@@ -87,26 +87,18 @@ def volume_problems(con: duckdb.DuckDBPyConnection, day: dt.date, weeks: int = 8
         return []
     offered, day_type = today[0]
     if day_type == "holiday":
-        history = [
-            n
-            for (n,) in con.execute(
-                "select offered from marts.rpt_kpi_daily where day_type = 'holiday' "
-                "and call_date between ? and ? and offered > 0",
-                [day - dt.timedelta(days=365), day - dt.timedelta(days=1)],
-            ).fetchall()
-        ]
-        like = "holiday"
+        like, since, alike = "holiday", day - dt.timedelta(days=365), "day_type = 'holiday'"
     else:
-        history = [
-            n
-            for (n,) in con.execute(
-                "select offered from marts.rpt_kpi_daily where call_date between ? and ? "
-                "and iso_weekday = (select iso_weekday from marts.rpt_kpi_daily where call_date = ?) "
-                "and day_type in ('ordinary', 'unknown') and offered > 0",
-                [day - dt.timedelta(weeks=weeks), day - dt.timedelta(days=1), day],
-            ).fetchall()
-        ]
-        like = f"{day:%A}"
+        like, since = f"{day:%A}", day - dt.timedelta(weeks=weeks)
+        alike = f"iso_weekday = {day.isoweekday()} and day_type in ('ordinary', 'unknown')"
+    history = [
+        n
+        for (n,) in con.execute(
+            f"select offered from marts.rpt_kpi_daily where call_date between ? and ? and offered > 0 "
+            f"and {alike}",
+            [since, day - dt.timedelta(days=1)],
+        ).fetchall()
+    ]
     if len(history) < 3:
         return []
     median = statistics.median(history)

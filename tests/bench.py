@@ -56,27 +56,25 @@ group by all order by all
 
 def _child(code: str, env: dict) -> dict:
     """Run Python code in a child process; its wall seconds and peak RSS (MB), and what it printed
-    as JSON on its last line (if anything)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    out, err = proc.stdout.read(), proc.stderr.read()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    result = {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "ok": proc.returncode == 0}
-    lines = out.strip().splitlines()
+    as JSON on its last line (if anything). Output goes to files: a refresh logs more than a pipe
+    holds, and a child blocked on a full pipe would never end."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code], env=env, cwd=ROOT, stdout=out, stderr=err, text=True
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    ok = os.waitstatus_to_exitcode(status) == 0
+    result = {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "ok": ok}
+    lines = stdout.strip().splitlines()
     if lines and lines[-1].startswith("{"):
         result.update(json.loads(lines[-1]))
-    if not result["ok"]:
-        result["error"] = (err.strip().splitlines() or out.strip().splitlines() or ["?"])[-1][:300]
-    result["output"] = out
+    if not ok:
+        result["error"] = (stderr.strip().splitlines() or lines or ["?"])[-1][:300]
     return result
 
 
