@@ -20,7 +20,7 @@ DBT = $(RUN) dbt
 DEMO_DAYS ?= 90
 DEMO_CALLS_PER_DAY ?= 5000
 
-.PHONY: help install holidays generate load seed build refresh orchestrator dashboard demo test lint format bench reliability clean
+.PHONY: help install holidays generate load seed build check refresh orchestrator dashboard demo test lint format bench reliability clean
 
 help:  ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,14 +36,18 @@ holidays: install  ## regenerate the holiday seeds from chinese-calendar and hol
 generate: install  ## write the demo center's landing files (90 days ending yesterday)
 	$(RUN) python -m ingest.demo --days $(DEMO_DAYS) --calls-per-day $(DEMO_CALLS_PER_DAY) --out "$(LANDING_DIR)" --clean
 
-load: install  ## load new landing files into the warehouse's raw schema
+# By hand, the loader and dbt work on the refresh's store; `make refresh` publishes its marts.
+load: install  ## load new landing files into the raw schema of the store (<warehouse>.store)
 	$(RUN) python -m ingest load "$(LANDING_DIR)"
 
 seed: install  ## load the reference seeds (districts, reasons, queues, targets, holidays)
-	$(DBT) seed --quiet
+	DBT_DUCKDB_PATH="$(DUCKDB_DATABASE).store" $(DBT) seed --quiet
 
-build: install  ## dbt build: seeds, models and tests on the warehouse
-	$(DBT) build --quiet
+build: install  ## dbt build: seeds, models and tests on the store (make refresh publishes)
+	DBT_DUCKDB_PATH="$(DUCKDB_DATABASE).store" $(DBT) build --quiet
+
+check: install  ## every dbt test over the whole history of the store (the daily refresh tests the rebuilt days)
+	DBT_DUCKDB_PATH="$(DUCKDB_DATABASE).store" $(DBT) test
 
 dagster-home:
 	@mkdir -p "$(DAGSTER_HOME)"

@@ -1,4 +1,7 @@
-"""Command line: `python -m ingest load [LANDING_DIR]` and `python -m ingest summary`."""
+"""Command line: `python -m ingest load [LANDING_DIR]` and `python -m ingest summary`.
+
+Both work on the refresh's store (`<DUCKDB_DATABASE>.store`): the loader writes raw there, and
+`make refresh` publishes the marts built from it to DUCKDB_DATABASE."""
 
 from __future__ import annotations
 
@@ -18,13 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     load = sub.add_parser("load", help="load new landing files into the warehouse")
     load.add_argument("landing_dir", nargs="?", type=Path, help="default: $LANDING_DIR")
-    load.add_argument("--database", type=Path, help="default: $DUCKDB_DATABASE")
+    load.add_argument("--database", type=Path, help="default: $DUCKDB_DATABASE.store")
     summary = sub.add_parser("summary", help="print what the warehouse holds")
-    summary.add_argument("--database", type=Path, help="default: $DUCKDB_DATABASE")
+    summary.add_argument("--database", type=Path, help="default: $DUCKDB_DATABASE.store")
     args = parser.parse_args(argv)
 
     try:
-        database = args.database or settings.warehouse_path()
+        database = args.database or settings.store_path()
         if args.command == "summary":
             return print_summary(database)
         landing = args.landing_dir or settings.landing_dir()

@@ -6,8 +6,8 @@ power cut or the kernel's OOM killer would: no cleanup, no `finally`. Points:
 
     load.before_commit       a file's rows are written, its transaction not yet committed
     load.between_files       one file committed, the next not started
-    dbt.mid_build            dbt has built some models of the working copy, not all
-    publish.before_replace   the working copy is checkpointed, not yet renamed over the published file
+    dbt.mid_build            dbt has built some models of the store, not all
+    publish.before_replace   the next published file is complete, not yet renamed over the published one
 
 Never set it outside tests: it kills the whole process group.
 """

@@ -45,6 +45,13 @@ def warehouse_path() -> Path:
     return Path(_get("DUCKDB_DATABASE")).expanduser()
 
 
+def store_path(published: Path | None = None) -> Path:
+    """The refresh's store beside the published warehouse: raw, staging, intermediate and marts,
+    written by the loader and dbt; readers open the published file (orchestration/publishing.py)."""
+    published = published or warehouse_path()
+    return published.with_name(published.name + ".store")
+
+
 def landing_dir() -> Path:
     return Path(_get("LANDING_DIR")).expanduser()
 

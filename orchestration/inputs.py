@@ -1,6 +1,6 @@
 """What a published warehouse was built from, so that a refresh with nothing new costs nothing.
 
-The refresh records in the working copy (`meta.refresh_inputs`, published with it) the landing
+The refresh records in the store (`meta.refresh_inputs`, published with the marts) the landing
 files it saw, by content, and a digest of everything else that shapes the marts: the dbt models,
 macros and tests, the seeds, the mapping and `_format.yaml` files, and the settings
 (CENTER_TIMEZONE, CENTER_COUNTRY, the caller-key secret's hash). The next refresh compares: when
@@ -87,7 +87,7 @@ def recorded(warehouse: Path) -> dict | None:
 
 
 def record(con: duckdb.DuckDBPyConnection, inputs: dict) -> None:
-    """Write the inputs into the working copy (published with it)."""
+    """Write the inputs into the store (published with the marts)."""
     con.execute("create schema if not exists meta")
     con.execute("create or replace table meta.refresh_inputs (inputs varchar, refreshed_at timestamp)")
     con.execute(

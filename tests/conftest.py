@@ -21,6 +21,20 @@ TEST_SECRET = "test-secret-of-a-real-center-0123456789"
 TZ = "Asia/Shanghai"
 
 
+def copy_warehouse(published: Path, target: Path) -> None:
+    """A refreshed warehouse to another place: the published file, the refresh's store and the
+    status file (what a center's warehouse folder holds between refreshes)."""
+    shutil.copyfile(published, target)
+    for suffix in (".store", ".status.json"):
+        source = published.with_name(published.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, target.with_name(target.name + suffix))
+
+
+def store_of(published: Path) -> Path:
+    return published.with_name(published.name + ".store")
+
+
 @pytest.fixture
 def landing(tmp_path: Path) -> Path:
     folder = tmp_path / "landing"

@@ -47,7 +47,7 @@ PARTITION = "2024-03-09"
 CRASH_POINTS = ("load.before_commit", "load.between_files", "dbt.mid_build", "publish.before_replace")
 # A reader's view of the warehouse: one query, one snapshot (every part must come from one state).
 STATE_SQL = (
-    "select (select count(*) from raw.calls), (select count(*) from marts.fct_calls), "
+    "select (select count(*) from marts.fct_call_segments), (select count(*) from marts.fct_calls), "
     "(select sum(offered) from marts.rpt_kpi_daily), (select max(refreshed_at) from meta.last_refresh)"
 )
 
@@ -112,6 +112,15 @@ class Center:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
             return con.execute(sql).fetchall()
 
+    @property
+    def store(self) -> Path:
+        """The refresh's store (raw, file log, rejected rows), which readers never open."""
+        return self.warehouse.with_name(self.warehouse.name + ".store")
+
+    def query_store(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.store), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
     def digest(self) -> str:
         return hashlib.sha256(self.warehouse.read_bytes()).hexdigest()
 
@@ -129,19 +138,21 @@ def new_center(base: Path, name: str, published: Path | None = None) -> Center:
     center = Center(base / name)
     shutil.copytree(FIXTURE_CENTER, center.landing)
     if published is not None:
-        shutil.copyfile(published, center.warehouse)
+        from tests.conftest import copy_warehouse
+
+        copy_warehouse(published, center.warehouse)
     return center
 
 
 def reconciliation(center: Center) -> list[str]:
     from orchestration.checks import reconciliation_problems
 
-    with duckdb.connect(str(center.warehouse), read_only=True) as con:
+    with duckdb.connect(str(center.store), read_only=True) as con:
         return reconciliation_problems(con)
 
 
 def file_totals(center: Center) -> tuple[int, int, int]:
-    (row,) = center.query(
+    (row,) = center.query_store(
         "select coalesce(sum(rows_read), 0), coalesce(sum(rows_accepted), 0), "
         "coalesce(sum(rows_rejected), 0) from raw.loaded_files where status = 'loaded'"
     )
@@ -159,7 +170,7 @@ def crash_scenario(base: Path, published: Path, kills: list[str | int], label: s
     outcome = Outcome(label or "crash: " + ", ".join(names), faults=len(kills))
     center = new_center(base, re.sub(r"\W+", "_", outcome.scenario), published)
     before = center.digest()
-    calls_before = center.query("select count(*) from raw.calls")[0][0]
+    calls_before = center.query_store("select count(*) from raw.calls")[0][0]
     center.land_call("NEW1")
     center.land_call("NEW2")  # two new files: a kill between them leaves one half-done
     for kill, name in zip(kills, names, strict=True):
@@ -176,10 +187,17 @@ def crash_scenario(base: Path, published: Path, kills: list[str | int], label: s
         else:
             outcome.notes.append(f"{name}: exit {code}, unchanged {center.digest() == before}, {problems}")
     code = center.refresh()
-    ids = dict(center.query("select call_id, count(*) from raw.calls where call_id like 'NEW%' group by 1"))
-    calls_after = center.query("select count(*) from raw.calls")[0][0]
-    if code != 0 or ids != {"NEW1": 1, "NEW2": 1} or reconciliation(center):
-        outcome.notes.append(f"the refresh after the kills: exit {code}, new calls {ids}")
+    ids = dict(
+        center.query_store("select call_id, count(*) from raw.calls where call_id like 'NEW%' group by 1")
+    )
+    calls_after = center.query_store("select count(*) from raw.calls")[0][0]
+    published = dict(
+        center.query("select call_id, count(*) from marts.fct_calls where call_id like 'NEW%' group by 1")
+    )
+    if code != 0 or ids != {"NEW1": 1, "NEW2": 1} or published != ids or reconciliation(center):
+        outcome.notes.append(
+            f"the refresh after the kills: exit {code}, new calls {ids}, published {published}"
+        )
         outcome.survived = 0
     outcome.rows_read, outcome.rows_accepted, outcome.rows_rejected = file_totals(center)
     outcome.rows_lost = outcome.rows_read - outcome.rows_accepted - outcome.rows_rejected
@@ -254,7 +272,7 @@ def bad_files_scenario(base: Path, count: int, seed: int = 7) -> Outcome:
     center = Center(base / "bad_files")
     center.landing.mkdir(parents=True)
     bad_files(center.landing, count, seed)
-    report = load_landing(center.landing, center.warehouse, tz="Asia/Shanghai", secret=b"r", progress=None)
+    report = load_landing(center.landing, center.store, tz="Asia/Shanghai", secret=b"r", progress=None)
     failed_without_reason = [f.path for f in report.of("failed") if not f.message]
     totals = report.totals()
     outcome.rows_read, outcome.rows_accepted = totals["rows_read"], totals["rows_accepted"]
@@ -280,10 +298,10 @@ def redelivery_scenario(base: Path) -> Outcome:
     shutil.copytree(FIXTURE_CENTER, center.landing)
 
     def load():
-        return load_landing(center.landing, center.warehouse, tz="Asia/Shanghai", secret=b"r", progress=None)
+        return load_landing(center.landing, center.store, tz="Asia/Shanghai", secret=b"r", progress=None)
 
     def state():
-        return center.query(
+        return center.query_store(
             "select (select count(*) from raw.calls), (select count(*) from raw.tickets), "
             "(select count(*) from raw.ticket_history), (select count(*) from raw.surveys)"
         )[0]
@@ -329,7 +347,7 @@ def schema_drift_scenario(base: Path) -> Outcome:
     (center.landing / "calls" / "no_district.csv").write_text(
         "call_id,caller_number,started_at,ended_at\nD3,1,2024-03-01 08:00:00,2024-03-01 08:01:00\n"
     )
-    report = load_landing(center.landing, center.warehouse, tz="Asia/Shanghai", secret=b"r", progress=None)
+    report = load_landing(center.landing, center.store, tz="Asia/Shanghai", secret=b"r", progress=None)
     by_name = {Path(f.path).name: f for f in report.files}
     outcome.survived += int("ignored extra column(s): crm_flag" in by_name["extra.csv"].message)
     outcome.survived += int(by_name["no_optional.csv"].rows_accepted == 1)

@@ -55,12 +55,68 @@
     coalesce((select max(max_file_id) from meta.incremental_marks where model_name = '{{ this.identifier }}'), 0)
 {%- endmacro %}
 
-{# on-run-start: the table of marks (one row per incremental model). #}
+{# on-run-start: the table of marks (one row per incremental model), and the log of the days
+   each incremental model rebuilt, which the publisher (orchestration/publishing.py) and the
+   tests of the run (get_where_subquery below) read. #}
 {% macro create_incremental_marks() -%}
     create schema if not exists meta;
     create table if not exists meta.incremental_marks (
         model_name varchar, max_file_id bigint, built_at timestamp
-    )
+    );
+    create sequence if not exists meta.mart_change_seq;
+    create table if not exists meta.mart_changes (
+        change_id bigint, model_name varchar, day_column varchar, rebuilt_from date, recorded_at timestamp
+    );
+    alter table meta.mart_changes add column if not exists invocation_id varchar
+{%- endmacro %}
+
+{#
+    pre-hook of every model: an incremental one records the first day it is about to rebuild
+    (NULL: the whole table), before it changes anything, so the publisher copies those days and
+    no more, and the run's tests check those days.
+#}
+{% macro record_mart_change() -%}
+    {% if config.get('materialized') == 'incremental' %}
+        insert into meta.mart_changes (change_id, model_name, day_column, rebuilt_from, recorded_at, invocation_id)
+        select
+            nextval('meta.mart_change_seq'),
+            '{{ this.identifier }}',
+            '{{ config.get("unique_key") }}',
+            {% if is_incremental() %}{{ reprocess_start(config.get('unique_key')) }}{% else %}null{% endif %},
+            current_timestamp,
+            '{{ invocation_id }}'
+    {% endif %}
+{%- endmacro %}
+
+{#
+    dbt's own macro, overridden: what a generic test reads. With var test_scope = 'rebuilt' (the
+    daily refresh) a test of an incremental model reads only the days this run rebuilt; a model
+    rebuilt whole, or not rebuilt in this run, is read whole. Any other test_scope (the default:
+    `make check`, `make test`, a dbt run by hand) reads every row.
+#}
+{% macro get_where_subquery(relation) -%}
+    {% set where = (config.get('where') or '') | trim %}
+    {% set days = rebuilt_days_condition(relation) | trim %}
+    {% set conditions = [where, days] | select | list %}
+    {% if conditions %}
+        (select * from {{ relation }} where {{ conditions | join(' and ') }}) as dbt_subquery
+    {%- else -%}
+        {{ relation }}
+    {%- endif %}
+{%- endmacro %}
+
+{% macro rebuilt_days_condition(relation) -%}
+    {% if var('test_scope', 'all') == 'rebuilt' and execute %}
+        {% for node in graph.nodes.values()
+            if node.resource_type == 'model' and node.config.materialized == 'incremental'
+            and (node.alias or node.name) == relation.identifier and node.schema == relation.schema %}
+            {{ node.config.unique_key }} >= coalesce((
+                select min(rebuilt_from) from meta.mart_changes
+                where model_name = '{{ relation.identifier }}' and invocation_id = '{{ invocation_id }}'
+                having bool_and(rebuilt_from is not null)
+            ), date '0001-01-01')
+        {% endfor %}
+    {% endif %}
 {%- endmacro %}
 
 {# post-hook of each incremental model: the newest file id it has now seen. #}

@@ -38,7 +38,7 @@ def _free_port() -> int:
 @pytest.fixture
 def served_app(tmp_path, published_fixture):
     warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(published_fixture, warehouse)
+    shutil.copyfile(published_fixture, warehouse)  # the pages need the published file only
     status = published_fixture.with_name(published_fixture.name + ".status.json")
     shutil.copyfile(status, warehouse.with_name(warehouse.name + ".status.json"))
     port = _free_port()

@@ -19,7 +19,7 @@ MARCH_1, MARCH_2 = dt.date(2024, 3, 1), dt.date(2024, 3, 2)
 @pytest.fixture
 def app(tmp_path, monkeypatch, published_fixture):
     warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(published_fixture, warehouse)
+    shutil.copyfile(published_fixture, warehouse)  # the pages need the published file only
     status = published_fixture.with_name(published_fixture.name + ".status.json")
     shutil.copyfile(status, warehouse.with_name(warehouse.name + ".status.json"))
     monkeypatch.setenv("DUCKDB_DATABASE", str(warehouse))

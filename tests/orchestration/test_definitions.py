@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
+from tests.conftest import copy_warehouse
 from tests.orchestration.conftest import PARTITION
 
 SNAPSHOT = Path(__file__).with_name("asset_graph.snapshot")
@@ -67,9 +68,8 @@ def test_schedule_runs_yesterday_at_2am_center_time(defs):
 def test_schedule_skips_and_says_why_when_nothing_is_new(defs, center, published_fixture, monkeypatch):
     """The published warehouse was built from exactly this landing folder (the fixture center): the
     02:00 tick skips. A changed setting, or one more file, and it runs again."""
-    import shutil
 
-    shutil.copyfile(published_fixture, center["warehouse"])
+    copy_warehouse(published_fixture, center["warehouse"])
     schedule = defs.resolve_schedule_def("daily_refresh_at_2am")
     tick = dt.datetime(2026, 11, 23, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     with dg.instance_for_test() as instance:
@@ -111,7 +111,7 @@ def test_sensor_new_files_once(defs, center, published_fixture):
         )
         assert len(first.run_requests) == 1  # nothing loaded yet: one run for all files
         # Once the files are loaded (the fixture warehouse has them), the same files start nothing.
-        shutil.copyfile(published_fixture, center["warehouse"])
+        copy_warehouse(published_fixture, center["warehouse"])
         again = sensor.evaluate_tick(
             dg.build_sensor_context(instance=instance, cursor=first.cursor, definitions=defs)
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from tests.conftest import copy_warehouse, store_of
 from tests.orchestration.conftest import PARTITION, sha256
 
 pytestmark = pytest.mark.slow
@@ -50,20 +50,20 @@ def test_full_materialization_publishes_and_records_status(center):
 
 
 def test_reader_holding_the_old_file_through_a_refresh(center, published_fixture):
-    shutil.copyfile(published_fixture, center["warehouse"])
+    copy_warehouse(published_fixture, center["warehouse"])
     reader = duckdb.connect(str(center["warehouse"]), read_only=True)
-    before = reader.execute("select count(*) from raw.calls").fetchall()[0][0]
+    before = reader.execute("select count(*) from marts.fct_calls").fetchall()[0][0]
     (center["landing"] / "calls" / "new.csv").write_text(NEW_CALL, encoding="utf-8")
     assert _refresh()
     # The open reader keeps its (old) file: no error, the old numbers.
-    assert reader.execute("select count(*) from raw.calls").fetchall()[0][0] == before
+    assert reader.execute("select count(*) from marts.fct_calls").fetchall()[0][0] == before
     reader.close()
     # Reopening sees the published new state.
-    assert _count(center["warehouse"], "select count(*) from raw.calls") == before + 1
+    assert _count(center["warehouse"], "select count(*) from marts.fct_calls") == before + 1
 
 
 def test_a_failing_blocking_check_leaves_the_published_file_unchanged(center, published_fixture, monkeypatch):
-    shutil.copyfile(published_fixture, center["warehouse"])
+    copy_warehouse(published_fixture, center["warehouse"])
     (center["landing"] / "calls" / "new.csv").write_text(NEW_CALL, encoding="utf-8")
     digest = sha256(center["warehouse"])
     from orchestration import checks
@@ -86,27 +86,32 @@ def _start_refresh(env: dict) -> subprocess.Popen:
 # moment picked by the clock, in the middle of dbt, as an operator's `kill -9` would.
 @pytest.mark.parametrize("kill_after", ["dbt"])
 def test_a_killed_refresh_leaves_the_published_file_unchanged(kill_after, center, published_fixture):
-    shutil.copyfile(published_fixture, center["warehouse"])
+    copy_warehouse(published_fixture, center["warehouse"])
     (center["landing"] / "calls" / "new.csv").write_text(NEW_CALL, encoding="utf-8")
     digest = sha256(center["warehouse"])
-    calls_before = _count(center["warehouse"], "select count(*) from raw.calls")
-    working = center["warehouse"].with_name(center["warehouse"].name + ".next")
+    store = store_of(center["warehouse"])
+    calls_before = _count(store, "select count(*) from raw.calls")
+    lock = center["warehouse"].with_name(center["warehouse"].name + ".lock")
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     process = _start_refresh(env)
     deadline = time.time() + 120
-    while not working.exists() and time.time() < deadline:
+    while not lock.exists() and time.time() < deadline:
         time.sleep(0.05)
-    assert working.exists(), "the refresh never started its working copy"
-    if kill_after == "dbt":  # wait until dbt has created marts in the working copy
+    assert lock.exists(), "the refresh never took the writer lock"
+    if kill_after == "dbt":  # wait until dbt has rebuilt models in the store
         time.sleep(12)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     assert sha256(center["warehouse"]) == digest
     # The next refresh starts cleanly (lock released with the killed process) and loads once.
     assert _refresh()
-    assert _count(center["warehouse"], "select count(*) from raw.calls") == calls_before + 1
+    assert _count(store, "select count(*) from raw.calls") == calls_before + 1
+    assert _count(store, "select count(*) from raw.loaded_files where file_path = 'calls/new.csv'") == 1
     assert (
-        _count(center["warehouse"], "select count(*) from raw.loaded_files where file_path = 'calls/new.csv'")
+        _count(
+            center["warehouse"],
+            "select count(*) from marts.fct_loaded_files where file_path = 'calls/new.csv'",
+        )
         == 1
     )
 
@@ -116,7 +121,7 @@ def test_nothing_new_costs_nothing_and_says_so(center, published_fixture, capsys
     before Dagster starts, leaves the file as it was and says why; one new file and it would run."""
     from orchestration.refresh import main
 
-    shutil.copyfile(published_fixture, center["warehouse"])
+    copy_warehouse(published_fixture, center["warehouse"])
     before = sha256(center["warehouse"])
     assert main([]) == 0
     out = capsys.readouterr().out

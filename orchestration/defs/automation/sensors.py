@@ -24,7 +24,8 @@ def loaded_hashes(files: WarehouseFiles) -> set[str] | None:
             return {
                 row[0]
                 for row in con.execute(
-                    "select source || ':' || content_sha256 from raw.loaded_files where status = 'loaded'"
+                    "select source || ':' || content_sha256 from marts.fct_loaded_files "
+                    "where status = 'loaded'"
                 ).fetchall()
             }
     except duckdb.Error:

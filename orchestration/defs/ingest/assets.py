@@ -1,4 +1,4 @@
-"""The ingest asset: whatever is new in LANDING_DIR, loaded into the raw schema of the working copy."""
+"""The ingest asset: whatever is new in LANDING_DIR, loaded into the raw schema of the store."""
 
 import dagster as dg
 from dagster import AssetExecutionContext
@@ -9,7 +9,7 @@ from ingest.warehouse import open_for_writing
 from orchestration import checks
 from orchestration import inputs as refresh_inputs
 from orchestration.defs.warehouse.resources import WarehouseResource
-from orchestration.publishing import start_working_copy
+from orchestration.publishing import open_store
 
 RAW_TABLES = ["calls", "tickets", "ticket_history", "surveys", "qa_evaluations", "agents", "agent_history",
               "loaded_files", "rejected_rows"]  # fmt: skip
@@ -30,15 +30,14 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> list:
             ),
         ],
         description="Load every new file of LANDING_DIR (calls, tickets, surveys, qa, agents) into the raw "
-        "schema of the refresh's working copy; bad rows go to raw.rejected_rows.",
+        "schema of the refresh's store; bad rows go to raw.rejected_rows.",
     )
     def load_landing_files(context: AssetExecutionContext, warehouse: WarehouseResource):
         # What this refresh is built from, taken before loading (a file landing during the load
         # is then new to the next refresh, never missed).
         before = refresh_inputs.recorded(warehouse.files.published) or {}
         seen = refresh_inputs.current(warehouse.landing, before.get("files"))
-        working = start_working_copy(warehouse.files)
-        context.log.info(f"Working copy {working} of {warehouse.files.published}")
+        store = open_store(warehouse.files, say=context.log.info)
         problem = settings.secret_problem(warehouse.landing) if warehouse.caller_key_secret is None else None
         if problem:  # runs started by the schedule or the sensor: stop before anything is keyed
             raise dg.Failure(description=problem)
@@ -54,7 +53,7 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> list:
             )
         report = load_landing(
             warehouse.landing,
-            working,
+            store,
             tz=warehouse.timezone,
             secret=warehouse.secret,
             progress=context.log.info,
@@ -81,7 +80,7 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> list:
                 },
             )
 
-        with open_for_writing(working) as con:
+        with open_for_writing(store) as con:
             problems = checks.reconciliation_problems(con)
             refresh_inputs.record(con, seen)
         yield dg.AssetCheckResult(

@@ -1,5 +1,6 @@
-"""Publishing: after every blocking check has passed, the working copy replaces the published
-warehouse in one atomic rename. Freshness and volume are checked on the result (warnings)."""
+"""Publishing: after every blocking check has passed, the marts of the store are published by
+bringing a spare copy of the published file up to date and swapping it in with one atomic rename
+(orchestration/publishing.py). Freshness and volume are checked on the result (warnings)."""
 
 import datetime as dt
 
@@ -10,7 +11,7 @@ from ingest import settings
 from ingest.warehouse import open_for_writing
 from orchestration import checks
 from orchestration.defs.warehouse.resources import WarehouseResource
-from orchestration.publishing import publish_working_copy, record_status, release_writer_lock
+from orchestration.publishing import publish, record_status, release_writer_lock
 
 PUBLISHED = dg.AssetKey(["published_warehouse"])
 
@@ -27,8 +28,8 @@ def build_publish_assets(dbt_models, partitions_def: dg.PartitionsDefinition) ->
         group_name="publish",
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
-        description="DUCKDB_DATABASE as readers see it: the working copy, published by atomic rename "
-        "once loading, dbt build and every blocking check succeeded.",
+        description="DUCKDB_DATABASE as readers see it: the marts of the store, published by atomic "
+        "rename once loading, dbt build and every blocking check succeeded.",
         check_specs=[
             dg.AssetCheckSpec(
                 "yesterdays_calls_present",
@@ -45,7 +46,7 @@ def build_publish_assets(dbt_models, partitions_def: dg.PartitionsDefinition) ->
     def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource):
         files = warehouse.files
         day = _partition_day(context)
-        with open_for_writing(files.working) as con:
+        with open_for_writing(files.store) as con:
             stale = checks.freshness_problems(con, day, warehouse.timezone)
             unusual = checks.volume_problems(con, day)
             (newest,) = con.execute("select max(started_at) from raw.calls").fetchall()[0]
@@ -56,13 +57,19 @@ def build_publish_assets(dbt_models, partitions_def: dg.PartitionsDefinition) ->
                 "?::timestamp as newest_call_started_at",
                 [context.run.run_id, newest],
             )
-        publish_working_copy(files)
+        report = publish(files)
         release_writer_lock(files)
         record_status(files, "success", run_id=context.run.run_id, partition=str(day),
-                      newest_call_started_at=str(newest) if newest else None)  # fmt: skip
-        context.log.info(f"Published {files.published}")
+                      newest_call_started_at=str(newest) if newest else None,
+                      published=report.describe())  # fmt: skip
+        context.log.info(f"Published {files.published}: {report.describe()}")
         yield dg.MaterializeResult(
-            metadata={"path": str(files.published), "newest_call_started_at_utc": str(newest)}
+            metadata={
+                "path": str(files.published),
+                "newest_call_started_at_utc": str(newest),
+                "marts_copied_whole": len(report.copied_whole),
+                "marts_days_replaced": dg.MetadataValue.json(report.days_replaced),
+            }
         )
         for check_name, problems in (
             ("yesterdays_calls_present", stale),

@@ -4,6 +4,7 @@ select
     file_id,
     source,
     file_path,
+    content_sha256,
     file_format,
     encoding,
     layout,
