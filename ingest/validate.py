@@ -57,13 +57,38 @@ class Validated:
     rejected: pl.DataFrame  # _row_number, rule, rules, column_name, message, raw_values
 
 
-def parse_timestamp(raw: pl.Expr, tz: str) -> tuple[pl.Expr, pl.Expr]:
+_PLAIN_FORMAT = "%Y-%m-%d %H:%M:%S"  # what most exports write: local time, whole seconds
+
+
+_PLAIN_PATTERN = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+
+
+def is_plain_local(values: pl.Series) -> bool:
+    """True when every value is `YYYY-MM-DD HH:MM:SS` (or empty): parse_timestamp's fast path.
+    The shape is checked by pattern: the parser alone would also take `8:30:00` or `2024-3-01`."""
+    return bool(values.drop_nulls().str.contains(_PLAIN_PATTERN).all())
+
+
+def _to_utc(naive: pl.Expr, tz: str) -> pl.Expr:
+    return (
+        naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("UTC")
+        .dt.replace_time_zone(None)
+    )
+
+
+def parse_timestamp(raw: pl.Expr, tz: str, plain: bool = False) -> tuple[pl.Expr, pl.Expr]:
     """(UTC naive timestamp, is-nonexistent-local-time) from ISO 8601 / RFC 3339 text.
 
     Without an offset the text is local time of the center; in a daylight-saving fall-back hour
     the earlier of the two instants is taken (decision log), and a spring-forward gap time is
-    rejected rather than shifted.
+    rejected rather than shifted. `plain`: every value is known to be `YYYY-MM-DD HH:MM:SS`
+    (is_plain_local), a subset of the pattern read the same way, parsed without the pattern.
     """
+    if plain:
+        naive = raw.str.to_datetime(_PLAIN_FORMAT, strict=False, time_unit="us")
+        utc = _to_utc(naive, tz)
+        return utc, naive.is_not_null() & utc.is_null()
     parts = raw.str.extract_groups(_TS_PATTERN)
     naive = pl.concat_str([parts.struct.field("1"), pl.lit(" "), parts.struct.field("2")]).str.to_datetime(
         "%Y-%m-%d %H:%M:%S%.f", strict=False, time_unit="us"
@@ -80,25 +105,24 @@ def parse_timestamp(raw: pl.Expr, tz: str) -> tuple[pl.Expr, pl.Expr]:
     from_offset = naive - pl.duration(
         minutes=pl.when(offset.str.to_lowercase() == "z").then(0).otherwise(offset_minutes)
     )
-    from_local = (
-        naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-        .dt.convert_time_zone("UTC")
-        .dt.replace_time_zone(None)
-    )
+    from_local = _to_utc(naive, tz)
     utc = pl.when(offset.is_null()).then(from_local).otherwise(from_offset)
     nonexistent = naive.is_not_null() & offset.is_null() & from_local.is_null()
     return utc, nonexistent
 
 
-def _typed(contract: Contract, ref: Reference, tz: str) -> tuple[list[pl.Expr], list[tuple]]:
-    """Typed column expressions and (rule, column, failed-expression) type checks."""
+def _typed(
+    contract: Contract, ref: Reference, tz: str, plain: frozenset[str] = frozenset()
+) -> tuple[list[pl.Expr], list[tuple]]:
+    """Typed column expressions and (rule, column, failed-expression) type checks; `plain`: the
+    timestamp columns whose every value is `YYYY-MM-DD HH:MM:SS` in this file."""
     exprs: list[pl.Expr] = []
     checks: list[tuple[str, str, pl.Expr]] = []
     for column in contract.columns:
         raw = pl.col(column.name)
         name = column.name
         if column.kind == "timestamp":
-            typed, nonexistent = parse_timestamp(raw, tz)
+            typed, nonexistent = parse_timestamp(raw, tz, plain=name in plain)
             checks.append(("nonexistent_local_time", name, nonexistent))
             checks.append(("invalid_timestamp", name, raw.is_not_null() & typed.is_null() & ~nonexistent))
         elif column.kind == "int":
@@ -211,7 +235,10 @@ def validate(frame: pl.DataFrame, source: str, ref: Reference, tz: str, secret: 
         pl.col(col.name).fill_null(col.default) for col in contract.columns if col.default
     )
     raw_cols = contract.names
-    type_exprs, checks = _typed(contract, ref, tz)
+    plain = frozenset(
+        c.name for c in contract.columns if c.kind == "timestamp" and is_plain_local(frame[c.name])
+    )
+    type_exprs, checks = _typed(contract, ref, tz, plain)
     # An empty caller number is an anonymous caller (allowed); the column itself is required.
     checks = [
         ("required", c.name, pl.col(c.name).is_null())
@@ -228,7 +255,6 @@ def validate(frame: pl.DataFrame, source: str, ref: Reference, tz: str, secret: 
         )
 
     raw_frame = frame
-    typed = frame.select(ROW_NUMBER, *type_exprs)
     row_checks = _row_rules(source)
     if source != "tickets":  # tickets: several states of one ticket in a file are history
         row_checks.append(
@@ -238,26 +264,38 @@ def validate(frame: pl.DataFrame, source: str, ref: Reference, tz: str, secret: 
                 pl.struct(contract.key).is_first_distinct().not_(),
             )
         )
-
-    fail_raw = raw_frame.select(
-        [chk.fill_null(False).alias(f"_f{i}") for i, (_, _, chk) in enumerate(checks)]
-    )
-    fail_typed = typed.select(
-        [chk.fill_null(False).alias(f"_g{i}") for i, (_, _, chk) in enumerate(row_checks)]
-    )
+    # One lazy query: the typed columns and the checks on the raw text share their parsing
+    # (common subexpressions, e.g. a timestamp's pattern match, are computed once), then the
+    # cross-column rules run on the typed columns.
     all_checks = [(r, col) for r, col, _ in checks] + [(r, col) for r, col, _ in row_checks]
-    fails = pl.concat([fail_raw, fail_typed], how="horizontal")
-    flag_names = fails.columns
-    labels = fails.select(
-        pl.concat_list(
-            [
-                pl.when(pl.col(flag)).then(pl.lit(f"{rule}|{col}"))
-                for flag, (rule, col) in zip(flag_names, all_checks, strict=True)
-            ]
+    flags = [f"_f{i}" for i in range(len(all_checks))]
+    result = (
+        frame.lazy()
+        .select(
+            ROW_NUMBER,
+            *type_exprs,
+            *[chk.fill_null(False).alias(flag) for flag, (_, _, chk) in zip(flags, checks, strict=False)],
         )
-        .list.drop_nulls()
-        .alias("_labels")
-    )["_labels"]
+        .with_columns(
+            chk.fill_null(False).alias(flag)
+            for flag, (_, _, chk) in zip(flags[len(checks) :], row_checks, strict=True)
+        )
+        .select(
+            ROW_NUMBER,
+            *contract.names,
+            pl.concat_list(
+                [
+                    pl.when(pl.col(flag)).then(pl.lit(f"{rule}|{col}"))
+                    for flag, (rule, col) in zip(flags, all_checks, strict=True)
+                ]
+            )
+            .list.drop_nulls()
+            .alias("_labels"),
+        )
+        .collect()
+    )
+    labels = result["_labels"]
+    typed = result.drop("_labels")
     is_bad = labels.list.len() > 0
 
     # Caller numbers are replaced before anything is stored, rejected rows included.

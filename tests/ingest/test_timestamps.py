@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from ingest.validate import parse_timestamp
+from ingest.validate import is_plain_local, parse_timestamp
 from tests.conftest import place
 
 
@@ -86,3 +86,34 @@ def test_nonexistent_local_time_is_rejected_not_shifted(landing, load, query):
         ("nonexistent_local_time", "started_at")
     ]
     assert query("select call_id from raw.calls") == [("D2",)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024-03-01 8:30:00", "2024-3-01 08:30:00", "2024-03-01 08:30:0", "+2024-03-01 08:30:00",
+     "2024-03-01  08:30:00", "2024-03-01T08:30:00", "2024-03-01 08:30:00.5", "2024-03-01 08:30:00Z"],
+)  # fmt: skip
+def test_only_the_exact_plain_form_takes_the_fast_path(text):
+    # Polars' parser alone would read the first five; they must meet the full pattern's rules.
+    assert not is_plain_local(pl.Series([text, "2024-03-01 08:30:00"]))
+
+
+@pytest.mark.parametrize("tz", ["Asia/Shanghai", "America/New_York", "Asia/Jerusalem"])
+def test_the_fast_path_reads_plain_times_as_the_full_pattern_does(tz):
+    values = [
+        "2024-03-10 02:30:00",  # New York: skipped by the spring change
+        "2024-11-03 01:30:00",  # New York: twice (the earlier is taken)
+        "2024-03-29 02:30:00",  # Jerusalem: skipped
+        "2024-10-27 01:30:00",  # Jerusalem: twice
+        "2024-02-30 10:00:00",  # no such day
+        "1999-12-31 23:59:59",
+        None,
+    ]
+    frame = pl.DataFrame({"t": values}, schema={"t": pl.String})
+    assert is_plain_local(frame["t"])
+    fast, slow = (
+        frame.select(u.alias("utc"), gap.alias("gap"))
+        for u, gap in (parse_timestamp(pl.col("t"), tz, plain=True), parse_timestamp(pl.col("t"), tz))
+    )
+    assert fast.equals(slow)
+    assert fast["gap"].sum() == (1 if tz != "Asia/Shanghai" else 0)
