@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 END = dt.date(2024, 5, 24)
 CUT = dt.date(2024, 5, 14)
 MARTS = ["fct_calls", "fct_call_segments", "rpt_kpi_daily", "rpt_district_daily", "rpt_repeat_reasons",
-         "rpt_agent_daily", "rpt_queue_interval", "rpt_ticket_sla_daily",
+         "rpt_agent_daily", "rpt_queue_interval", "rpt_ticket_sla_daily", "rpt_interval_staffing",
          # built for the affected days only, like the marts above
          "intermediate.int_call_segments_classified", "intermediate.int_calls_collapsed",
          "intermediate.int_calls_fcr_flagged"]  # fmt: skip
@@ -115,3 +115,31 @@ def test_a_late_file_older_than_the_trailing_window_is_recomputed(delivered, tmp
     _load(landing, inc_db)
     run_dbt(inc_db, "build")
     assert _snapshot(inc_db, marts) == expected
+
+
+def test_the_daily_run_tests_the_rebuilt_days_and_make_check_tests_all(delivered, tmp_path):
+    """test_scope=rebuilt (the refresh) reads the days the run rebuilt; the default reads all."""
+    database = tmp_path / "scoped.duckdb"
+    _load(delivered / "all", database)
+    run_dbt(database, "build")
+    bad_outcome = "accepted_values_fct_calls_outcome"
+    with connect(database) as con:
+        # A bad value on the first day, outside any daily window, written straight into the mart.
+        con.execute(
+            "update marts.fct_calls set outcome = 'bogus' "
+            "where call_date = (select min(call_date) from marts.fct_calls)"
+        )
+    run_dbt(database, "build", "--select", "fct_calls", vars_="{test_scope: rebuilt}")  # not read
+    with pytest.raises(AssertionError, match=bad_outcome):
+        run_dbt(database, "test", "--select", "fct_calls")  # make check: every row is read
+
+    run_dbt(database, "build", "--full-refresh", "--select", "fct_calls")
+    with connect(database) as con:
+        # The same bad value on the newest day of the model fct_calls is built from: the daily run
+        # rebuilds that day from it, and its test reads that day.
+        con.execute(
+            "update intermediate.int_calls_fcr_flagged set outcome = 'bogus' "
+            "where call_date = (select max(call_date) from intermediate.int_calls_fcr_flagged)"
+        )
+    with pytest.raises(AssertionError, match=bad_outcome):
+        run_dbt(database, "build", "--select", "fct_calls", vars_="{test_scope: rebuilt}")

@@ -1,13 +1,22 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='call_date',
+        post_hook="{{ record_incremental_mark() }}",
+    )
+}}
 -- One row per local date, interval (15 and 30 minutes) and queue, every interval of every day:
 -- queue-level traffic (segments attributed to the interval they entered the queue). Intervals
 -- are real stretches of time: a day has 46 half hours when daylight saving starts and 50 when it
--- ends (the local 01:00 and 01:30 twice, told apart by interval_start_utc).
+-- ends (the local 01:00 and 01:30 twice, told apart by interval_start_utc). Incremental by
+-- call_date (the segment's date), like fct_call_segments.
 with
 
 segments as (
 
     select * from {{ ref('fct_call_segments') }}
-    where is_offered
+    where is_offered and {{ reprocess_window('segment_date') }}
 
 ),
 
@@ -20,9 +29,11 @@ slots as (
 
 queues as (
 
+    -- Every queue ever seen, not only the window's: a day built incrementally has the same grid
+    -- as in a whole build.
     select queue from {{ ref('dim_queues') }}
     union
-    select distinct queue from segments
+    select distinct queue from {{ ref('fct_call_segments') }}
     where queue is not null
 
 ),
@@ -36,6 +47,7 @@ days as (
         {{ from_local('cast(date_day as timestamp)') }} as day_start_utc,
         {{ from_local(dbt.dateadd('day', 1, 'cast(date_day as timestamp)')) }} as next_day_start_utc
     from {{ ref('dim_dates') }}
+    where {{ reprocess_window('date_day') }}
 
 ),
 
