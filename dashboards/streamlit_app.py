@@ -10,11 +10,13 @@ import streamlit as st
 # `streamlit run` puts this folder, not the repository, on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboards import filters
+from dashboards import filters, login
 from dashboards.data import queries
 from dashboards.strings import t
 
 st.set_page_config(page_title=t("app_title"), page_icon="☎️", layout="wide")
+
+viewer = login.require_viewer()  # stops here until someone has logged in
 
 if not queries.available():
     st.title(t("app_title"))
@@ -36,14 +38,19 @@ if status.get("last_success"):
 if status.get("last_failure") and status["last_failure"]["at"] > status.get("last_success", {}).get("at", ""):
     st.sidebar.error(t("refresh_failed", reason=status["last_failure"].get("reason", "")[:200]))
 
+# Each role opens only its pages (dashboards/access.py); the data of every page is scoped too.
 pages = [
-    st.Page("app_pages/overview.py", title=t("page_overview"), icon="📊", default=True),
-    st.Page("app_pages/districts_queues.py", title=t("page_districts"), icon="🗺️"),
-    st.Page("app_pages/agents.py", title=t("page_agents"), icon="🧑‍💼"),
-    st.Page("app_pages/repeat_calls.py", title=t("page_repeat"), icon="🔁"),
-    st.Page("app_pages/tickets.py", title=t("page_tickets"), icon="🛠️"),
-    st.Page("app_pages/satisfaction.py", title=t("page_satisfaction"), icon="🙂"),
-    st.Page("app_pages/quality.py", title=t("page_quality"), icon="✅"),
-    st.Page("app_pages/data_health.py", title=t("page_health"), icon="🩺"),
+    st.Page(f"app_pages/{name}.py", title=t(title), icon=icon, default=name == "overview")
+    for name, title, icon in [
+        ("overview", "page_overview", "📊"),
+        ("districts_queues", "page_districts", "🗺️"),
+        ("agents", "page_agents", "🧑‍💼"),
+        ("repeat_calls", "page_repeat", "🔁"),
+        ("tickets", "page_tickets", "🛠️"),
+        ("satisfaction", "page_satisfaction", "🙂"),
+        ("quality", "page_quality", "✅"),
+        ("data_health", "page_health", "🩺"),
+    ]
+    if viewer.may_open(name)
 ]
 st.navigation(pages).run()

@@ -39,3 +39,11 @@ if rules.is_empty():
     st.success(t("rejected_none"))
 else:
     table(rules, "rejected_rows_by_rule", "health_rules")
+
+if queries.viewer().role == "manager":  # the audit log: managers only (the file is the owner's only)
+    from dashboards import users
+
+    st.subheader(t("audit_log"))
+    entries = users.read_audit()
+    if entries:
+        st.dataframe(entries, hide_index=True)

@@ -23,6 +23,8 @@ def empty(frame: pl.DataFrame) -> bool:
 def excel_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
     """XLSX bytes; text that looks like a formula (=cmd|…) stays text, never a formula."""
     buffer = io.BytesIO()
+    # A rate over nothing (0 / 0) is NaN in a frame and an empty cell in the sheet.
+    frame = frame.with_columns(pl.col(pl.Float32, pl.Float64).fill_nan(None))
     with xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False}) as workbook:
         frame.write_excel(workbook, worksheet=sheet[:31], autofit=True)
     return buffer.getvalue()
@@ -42,6 +44,13 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
     return safe.write_csv().encode("utf-8-sig")
 
 
+def _audit_download(file_name: str, rows: int) -> None:
+    from dashboards import users
+    from dashboards.data.queries import viewer
+
+    users.audit("download", viewer().username, file=file_name, rows=rows)
+
+
 def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
     left, right = st.columns(2)
     left.download_button(
@@ -51,6 +60,8 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
         "text/csv",
         key=f"{key}_csv",
         width="stretch",
+        on_click=_audit_download,
+        args=(f"{name}.csv", frame.height),
     )
     right.download_button(
         t("download_xlsx"),
@@ -59,6 +70,8 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
         width="stretch",
+        on_click=_audit_download,
+        args=(f"{name}.xlsx", frame.height),
     )
 
 

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from dashboards.access import AGENT_TABLES, Viewer, scope_sql
 from ingest import settings
 
 
@@ -52,8 +53,27 @@ def _cached(sql: str, params: tuple, path: str, version: float) -> pl.DataFrame:
     return _read(sql, params, path)
 
 
+def viewer() -> Viewer:
+    """Who is looking (set by the login in streamlit_app.py); no viewer, no data."""
+    current = st.session_state.get("viewer")
+    if not isinstance(current, Viewer):
+        raise PermissionError("not logged in")
+    return current
+
+
+def _columns(table: str) -> list[str]:
+    if table not in AGENT_TABLES:
+        return []
+    frame = _cached(
+        "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ?",
+        (table,), str(warehouse()), _version(),
+    )  # fmt: skip
+    return frame["column_name"].to_list()
+
+
 def query(sql: str, *params) -> pl.DataFrame:
-    return _cached(sql, tuple(params), str(warehouse()), _version())
+    """`sql` as the viewer may see it (dashboards/access.py): the scoped SQL is the cache key."""
+    return _cached(scope_sql(sql, viewer(), _columns), tuple(params), str(warehouse()), _version())
 
 
 def local_time(utc) -> str:

@@ -35,14 +35,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+PASSWORD = "browser-test-password"
+USERS = {  # username: role, team, agent (the fixture center: Team 1 is 1001 and 1002)
+    "boss": ("manager", None, None), "wang": ("team_leader", "Team 1", None), "li": ("agent", None, "1002"),
+    "qa": ("quality", None, None), "ana": ("analyst", None, None),
+}  # fmt: skip
+NAMES = {"王芳": "Team 1", "李强": "Team 1", "陈静": "Team 2", "刘洋": "Team 2"}
+
+
 @pytest.fixture
-def served_app(tmp_path, published_fixture):
+def served_app(tmp_path, published_fixture, monkeypatch):
+    from dashboards import users
+
+    monkeypatch.setenv("DASHBOARD_USERS", str(tmp_path / "users.json"))
+    for name, (role, team, agent) in USERS.items():
+        users.add(name, PASSWORD, role, team, agent)
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(published_fixture, warehouse)  # the pages need the published file only
     status = published_fixture.with_name(published_fixture.name + ".status.json")
     shutil.copyfile(status, warehouse.with_name(warehouse.name + ".status.json"))
     port = _free_port()
-    env = {**os.environ, "DUCKDB_DATABASE": str(warehouse), "CENTER_TIMEZONE": "Asia/Shanghai"}
+    env = {**os.environ, "DUCKDB_DATABASE": str(warehouse), "CENTER_TIMEZONE": "Asia/Shanghai",
+           "DASHBOARD_USERS": str(tmp_path / "users.json")}  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboards" / "streamlit_app.py"),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -90,24 +104,36 @@ def _wait_for_app(page, title: str | None = None) -> None:
     time.sleep(0.5)  # let Plotly lay out before a screenshot
 
 
+def _log_in(page, url: str, username: str) -> None:
+    page.goto(url)
+    page.get_by_label("Username 用户名").fill(username)
+    page.get_by_label("Password 密码").fill(PASSWORD)
+    page.get_by_role("button", name="Log in 登录").click()
+    _wait_for_app(page, PAGES[""])
+
+
+def _go(page, title: str) -> None:
+    """Open a page from the sidebar (the same session: a reload would ask for the login again)."""
+    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
+    _wait_for_app(page, title)
+
+
 def test_every_page_in_a_real_browser(served_app, browser, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    _log_in(page, served_app, "boss")
     for name, title in PAGES.items():
-        page.goto(f"{served_app}/{name}")
-        _wait_for_app(page, title)
+        _go(page, title)
         assert page.locator("[data-testid='stException']").count() == 0, name
         page.screenshot(path=str(ARTIFACTS / f"page_{name or 'overview'}.png"), full_page=True)
 
     # A number on screen: CSAT of the fixture center is 2 of 3 scored responses.
-    page.goto(f"{served_app}/satisfaction")
-    _wait_for_app(page, PAGES["satisfaction"])
+    _go(page, PAGES["satisfaction"])
     page.wait_for_selector(".js-plotly-plot", timeout=30_000)
     assert page.get_by_text("66.7%").first.is_visible()
 
     # Change a filter (the agents page's period) and wait for the chart again.
-    page.goto(f"{served_app}/agents")
-    _wait_for_app(page, PAGES["agents"])
+    _go(page, PAGES["agents"])
     page.get_by_text("Month 月", exact=True).click()
     _wait_for_app(page, PAGES["agents"])
     page.wait_for_selector(".js-plotly-plot", timeout=30_000)
@@ -116,8 +142,7 @@ def test_every_page_in_a_real_browser(served_app, browser, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "page_agents_month.png"), full_page=True)
 
     # Download a table.
-    page.goto(f"{served_app}/tickets")
-    _wait_for_app(page, PAGES["tickets"])
+    _go(page, PAGES["tickets"])
     page.get_by_role("tab", name="Table 表格").first.click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").first.click()
@@ -125,3 +150,39 @@ def test_every_page_in_a_real_browser(served_app, browser, tmp_path):
     download.value.save_as(saved)
     text = saved.read_text(encoding="utf-8-sig")
     assert text.startswith("ticket_type,severity") and "complaint" in text
+
+
+@pytest.mark.parametrize("username", list(USERS))
+def test_each_role_in_a_real_browser(served_app, browser, tmp_path, username):
+    """Log in as the role; on every page it may open, and in the agents table's download, no
+    name of an agent it may not see appears; pages of other roles are not offered."""
+    from dashboards.access import Viewer
+
+    role, team, agent = USERS[username]
+    viewer = Viewer(username, role, team, agent)
+    allowed = {
+        "manager": set(NAMES), "quality": set(NAMES), "analyst": set(),
+        "team_leader": {n for n, t in NAMES.items() if t == team}, "agent": {"李强"},
+    }[role]  # fmt: skip
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    _log_in(page, served_app, username)
+    nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+    seen = ""
+    for name, title in PAGES.items():
+        if not viewer.may_open(name or "overview"):
+            assert title not in nav, (role, title)
+            continue
+        _go(page, title)
+        assert page.locator("[data-testid='stException']").count() == 0, (role, name)
+        seen += page.locator("body").inner_text()
+        if name == "agents":  # the month's ranking (the newest day has no calls of Team 1)
+            page.get_by_text("Month 月", exact=True).click()
+            _wait_for_app(page, title)
+            seen += page.locator("body").inner_text()
+            with page.expect_download() as download:
+                page.get_by_role("button", name="Download CSV").first.click()
+            seen += download.value.path().read_text(encoding="utf-8-sig")
+    page.screenshot(path=str(ARTIFACTS / f"role_{role}.png"), full_page=True)
+    assert not [n for n in set(NAMES) - allowed if n in seen], role
+    if role in ("manager", "team_leader", "agent"):  # scoped, not emptied
+        assert all(n in seen for n in allowed), role

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards.access import Viewer
 from dashboards.strings import t
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py")
 MARCH_1, MARCH_2 = dt.date(2024, 3, 1), dt.date(2024, 3, 2)
+MANAGER = Viewer("test-manager", "manager")
 
 
 @pytest.fixture
@@ -25,8 +27,9 @@ def app(tmp_path, monkeypatch, published_fixture):
     monkeypatch.setenv("DUCKDB_DATABASE", str(warehouse))
     monkeypatch.setenv("CENTER_TIMEZONE", "Asia/Shanghai")
 
-    def _open(page: str | None = None) -> AppTest:
+    def _open(page: str | None = None, viewer: Viewer = MANAGER) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["viewer"] = viewer  # logged in (tests/dashboards/test_access.py logs in)
         at.run()
         if page:
             at.switch_page(f"app_pages/{page}.py").run()
@@ -162,6 +165,7 @@ def test_data_health(app):
 def test_no_warehouse_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("DUCKDB_DATABASE", str(tmp_path / "missing.duckdb"))
     at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["viewer"] = MANAGER
     at.run()
     assert not at.exception
     assert "No warehouse yet" in at.warning[0].value

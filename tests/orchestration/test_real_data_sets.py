@@ -63,8 +63,10 @@ def _query(warehouse: Path, sql: str) -> list[tuple]:
 _PAGES_CHECK = """
 import datetime as dt, sys
 from streamlit.testing.v1 import AppTest
+from dashboards.access import Viewer
 app, newest, pages = sys.argv[1], dt.date.fromisoformat(sys.argv[2]), sys.argv[3].split(",")
 at = AppTest.from_file(app, default_timeout=90)
+at.session_state["viewer"] = Viewer("test-manager", "manager")
 at.run()
 assert not at.exception, [e.value for e in at.exception]
 assert at.date_input(key="filter_dates").value[1] == newest, at.date_input(key="filter_dates").value
