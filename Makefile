@@ -20,7 +20,7 @@ DBT = $(RUN) dbt
 DEMO_DAYS ?= 90
 DEMO_CALLS_PER_DAY ?= 5000
 
-.PHONY: help install holidays generate load seed build check refresh orchestrator dashboard demo test lint format bench reliability clean
+.PHONY: help install holidays generate load seed build check sql refresh orchestrator dashboard demo test lint format bench reliability clean
 
 help:  ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ orchestrator: install dagster-home  ## Dagster UI on 127.0.0.1:3000 with the 02:
 	$(RUN) dbt parse --quiet
 	$(RUN) dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
+sql: install  ## a read-only SQL prompt on the published warehouse (no file access, settings locked)
+	$(RUN) python -m dashboards.sql
+
 dashboard: install  ## serve the dashboards on http://127.0.0.1:8501
 	$(RUN) streamlit run dashboards/streamlit_app.py --server.headless true --server.address 127.0.0.1 \
 		--server.port 8501 --browser.gatherUsageStats false --client.toolbarMode viewer
@@ -71,6 +74,7 @@ demo: install  ## install, generate the demo, refresh, show yesterday's numbers,
 	@if [ "$(DUCKDB_DATABASE)" = "$(DEFAULT_WAREHOUSE)" ]; then rm -f "$(DEFAULT_WAREHOUSE)" "$(DEFAULT_WAREHOUSE)".*; fi
 	@$(MAKE) --no-print-directory generate refresh
 	@$(RUN) python -m ingest summary
+	@$(RUN) python -m dashboards.users demo
 	@echo "Analysts: open $(DUCKDB_DATABASE) read-only (see README, Querying the warehouse)."
 	@echo "Dashboards: http://127.0.0.1:8501 (Ctrl-C to stop)"
 	@$(MAKE) --no-print-directory dashboard

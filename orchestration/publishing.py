@@ -175,6 +175,7 @@ def publish(files: WarehouseFiles) -> PublishReport:
         con.execute("checkpoint published")
         con.execute("detach published")
     report.fresh_file = fresh
+    os.chmod(files.next, 0o640)  # owner and group (the dashboards' and analysts'), not the world
     with open(files.next, "rb") as handle:
         os.fsync(handle.fileno())
     if files.published.exists():
