@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ingest import warehouse
+from ingest import settings, warehouse
 from ingest.adapters import Adapted, adapt, folder_format
 from ingest.contracts import CONTRACTS
 from ingest.faults import crash_point
@@ -79,6 +79,7 @@ def discover(landing: Path) -> tuple[dict[str, list[Path]], list[str]]:
             ignored.append(f"{entry.name}: files belong in a source folder ({', '.join(LOAD_ORDER)})")
         elif entry.name not in found:
             ignored.append(f"{entry.name}/: not a source folder ({', '.join(LOAD_ORDER)})")
+    inside = landing.resolve()
     for source in LOAD_ORDER:
         folder = landing / source
         if not folder.is_dir():
@@ -86,11 +87,18 @@ def discover(landing: Path) -> tuple[dict[str, list[Path]], list[str]]:
         for path in sorted(folder.rglob("*")):
             # Hidden files, Excel lock files (~$...) and partial downloads are not deliveries.
             # _format.yaml and other files starting with "_" configure a folder.
-            if (
-                not path.is_file()
-                or path.name.startswith((".", "~$", "_"))
-                or path.suffix in (".part", ".tmp")
-            ):
+            if path.name.startswith((".", "~$", "_")) or path.suffix in (".part", ".tmp"):
+                continue
+            # Links are never followed: a link in the landing folder could make the loader read
+            # (and store) any file the refresh's account can read.
+            rel = path.relative_to(landing).as_posix()
+            if path.is_symlink():
+                ignored.append(f"{rel}: a link; links are not loaded, copy the file in instead")
+                continue
+            if not path.is_file():
+                continue
+            if not path.resolve().is_relative_to(inside):
+                ignored.append(f"{rel}: resolves outside the landing folder; not loaded")
                 continue
             found[source].append(path)
     return found, ignored
@@ -108,6 +116,9 @@ def load_file(
     secret: bytes,
 ) -> FileResult:
     rel = path.relative_to(landing).as_posix()
+    size, cap = path.stat().st_size, settings.landing_max_bytes()
+    if size > cap:
+        return _too_big(con, source, path, rel, size, cap)
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     previous = warehouse.find_loaded(con, sha, source)
@@ -156,15 +167,9 @@ def load_file(
         checked = validate(frame, source, ref, tz, secret)
     except FileRejected as exc:
         result.status, result.message = "failed", str(exc)
-        with _transaction(con):
-            if previous is not None:  # failed before: replace its record, keep one line per file
-                con.execute("delete from raw.loaded_files where file_id = ?", [previous[0]])
-            warehouse.record_file(
-                con, file_id=warehouse.next_file_id(con), source=source, file_path=rel,
-                content_sha256=sha, size_bytes=len(data), file_format=file_format,
-                encoding=encoding, layout=layout_name, status="failed", rows_read=0,
-                rows_accepted=0, rows_rejected=0, rows_duplicate=0, message=result.message,
-            )  # fmt: skip
+        _record_failure(
+            con, previous, source, rel, sha, len(data), file_format, encoding, layout_name, str(exc)
+        )
         return result
 
     if ignored_cols:
@@ -200,6 +205,36 @@ def load_file(
             warehouse.record_adapted(con, file_id, stream, adapted)
         crash_point("load.before_commit")
     return result
+
+
+def _record_failure(con, previous, source, rel, sha, size, file_format, encoding, layout, message) -> None:
+    with _transaction(con):
+        if previous is not None:  # failed before: replace its record, keep one line per file
+            con.execute("delete from raw.loaded_files where file_id = ?", [previous[0]])
+        warehouse.record_file(
+            con, file_id=warehouse.next_file_id(con), source=source, file_path=rel,
+            content_sha256=sha, size_bytes=size, file_format=file_format, encoding=encoding,
+            layout=layout, status="failed", rows_read=0, rows_accepted=0, rows_rejected=0,
+            rows_duplicate=0, message=message,
+        )  # fmt: skip
+
+
+def _too_big(con, source: str, path: Path, rel: str, size: int, cap: int) -> FileResult:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:  # hashed in pieces, never read whole
+        while chunk := handle.read(2**24):
+            digest.update(chunk)
+    sha = digest.hexdigest()
+    previous = warehouse.find_loaded(con, sha, source)
+    if previous is not None and previous[2] == "loaded":  # loaded when the limit was higher
+        return FileResult(source, rel, "skipped", message="already loaded")
+    message = (
+        f"the file is {size / 2**20:,.0f} MB, over the limit of {cap / 2**20:,.0f} MB "
+        "(LANDING_MAX_FILE_MB); split it by day, or raise the limit if the machine has the memory"
+    )
+    file_format = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    _record_failure(con, previous, source, rel, sha, size, file_format, None, None, message)
+    return FileResult(source, rel, "failed", message=message)
 
 
 def _conflict_rejections(source: str, conflicts: pl.DataFrame) -> pl.DataFrame:
@@ -247,6 +282,10 @@ def load_landing(
     except MappingError as exc:
         raise LoadError(f"a mapping file is invalid: {exc}") from None
     ref = Reference.from_seeds(SEEDS_DIR)
+    try:
+        settings.landing_max_bytes()
+    except settings.SettingsError as exc:
+        raise LoadError(str(exc)) from None
     with warehouse.connect(database) as con:
         # Checkpoint once at the end, not every few files: a commit then writes the WAL only (the
         # default 16MB threshold rewrote the tables after nearly every file). Still one

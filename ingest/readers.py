@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+
+from ingest import settings
 
 SUPPORTED_SUFFIXES = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
 ROW_NUMBER = "_row_number"
@@ -148,10 +151,31 @@ def _header_from(rows: list[tuple], start: int, depth: int) -> list[str]:
     return names
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    """An XLSX is a zip: a small file can unpack to gigabytes. Refuse one whose parts unpack to
+    more than LANDING_MAX_FILE_MB, counted as they unpack (a declared size can lie), in pieces."""
+    cap = settings.landing_max_bytes()
+    unpacked = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                with archive.open(info) as part:
+                    while unpacked <= cap and (chunk := part.read(2**20)):
+                        unpacked += len(chunk)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
+        return  # not a workbook the reader can open either: it says so
+    if unpacked > cap:
+        raise FileRejected(
+            f"the workbook unpacks to more than the limit of {cap / 2**20:,.0f} MB "
+            "(LANDING_MAX_FILE_MB); export it as CSV or split it"
+        )
+
+
 def read_xlsx(data: bytes, header_ok: Callable[[list[str]], bool] | None = None) -> ReadResult:
     """First sheet. Title rows and merged two-row headers above the table are found by trying
     where the header could be (`header_ok` says whether names fit a layout); totals rows at the
     bottom (合计, Total, …) are skipped with a note, never loaded as data."""
+    _check_unpacked_size(data)
     try:
         grid = pl.read_excel(io.BytesIO(data), sheet_id=1, has_header=False, infer_schema_length=0)
     except Exception as exc:

@@ -27,6 +27,9 @@ DEFAULTS = {
     "DUCKDB_MEMORY_LIMIT": "4GB",
     "DUCKDB_THREADS": "",  # empty: every core
     "DUCKDB_TEMP_DIR": "",  # empty: DuckDB's own, <warehouse>.tmp beside the file
+    # The largest landed file the loader reads (and an XLSX workbook's unpacked size), in MB: a
+    # bigger one is rejected with why, not read into memory until the machine kills the load.
+    "LANDING_MAX_FILE_MB": "2048",
     # Published on purpose so the demo is reproducible. NOT for production: set your own secret.
     "CALLER_KEY_SECRET": "demo-secret-not-for-production",
 }
@@ -82,6 +85,13 @@ def duckdb_config() -> dict[str, str]:
     if _get("DUCKDB_TEMP_DIR"):
         config["temp_directory"] = _get("DUCKDB_TEMP_DIR")
     return config
+
+
+def landing_max_bytes() -> int:
+    value = _get("LANDING_MAX_FILE_MB")
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"LANDING_MAX_FILE_MB={value!r} is not a number of megabytes (e.g. 2048)")
+    return int(value) * 2**20
 
 
 def center_country() -> str:

@@ -54,8 +54,33 @@ class FolderFormat:
 
     @property
     def agent_pattern(self) -> str:
-        """Regex whose first group is the job number in the switch's agent field."""
-        return str(self.get("agent_pattern", DEFAULT_AGENT_PATTERN))
+        """Regex whose first group is the job number in the switch's agent field. Matched by
+        Polars' regex engine, which runs in linear time (no pattern can hang the load) and
+        refuses backreferences and look-arounds: an invalid pattern fails the file with why."""
+        pattern = str(self.get("agent_pattern", DEFAULT_AGENT_PATTERN))
+        try:
+            groups = pl.Series([""]).str.extract_groups(pattern).struct.fields
+        except pl.exceptions.ComputeError as exc:
+            reason = str(exc).split("error:")[-1].splitlines()[0].strip()
+            raise FileRejected(
+                f"agent_pattern '{pattern}' in {self.folder}/{FORMAT_FILE} is not usable: {reason}"
+            ) from None
+        if not groups:
+            raise FileRejected(
+                f"agent_pattern '{pattern}' in {self.folder}/{FORMAT_FILE} has no group; put the job "
+                "number in parentheses, e.g. ^SIP/(\\d+)"
+            )
+        return pattern
+
+    def agent_ids(self, values) -> dict[str, str | None]:
+        """The job number of each distinct agent field (the pattern's first group; the field as
+        it is when the pattern does not match; None for an empty field or NONE)."""
+        distinct = pl.Series("raw", sorted({v for v in values if v}), pl.String)
+        found = distinct.str.extract(self.agent_pattern, 1).fill_null(distinct).str.strip_chars()
+        return {
+            raw: (None if raw.upper() == "NONE" or not agent else agent)
+            for raw, agent in zip(distinct.to_list(), found.to_list(), strict=True)
+        }
 
     def district_expr(self, queue: pl.Expr) -> pl.Expr:
         """District of each call: per queue where configured, else the folder's district."""

@@ -195,14 +195,8 @@ def adapt(
         (ln.epoch for ln in lines if not ln.origin), default=max((ln.epoch for ln in lines), default=0)
     )
     open_seconds = float(fmt.get("open_call_hours", DEFAULT_OPEN_HOURS)) * 3600
-    agent_re = re.compile(fmt.agent_pattern)
+    agent_id = fmt.agent_ids(ln.agent for ln in lines).get  # job number of each agent field
     prefix = str(fmt.get("call_id_prefix", ""))
-
-    def agent_id(raw: str) -> str | None:
-        if not raw or raw.upper() == "NONE":
-            return None
-        match = agent_re.search(raw)
-        return (match.group(1) if match and match.groups() else raw).strip() or None
 
     ignored: Counter[str] = Counter()
     events: list[dict] = []
