@@ -3,17 +3,44 @@
     Models call these macros instead of engine-specific functions.
 #}
 
+{#
+    The center's time zone (var center_timezone, from CENTER_TIMEZONE), checked before it is
+    written into any SQL: an IANA name (Asia/Shanghai, America/New_York, UTC) and nothing else.
+    check_center_timezone (on-run-start) also asks the engine whether it knows the zone.
+#}
+{% macro center_timezone() -%}
+    {%- set name = var("center_timezone") | string -%}
+    {%- if not modules.re.fullmatch('[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*', name) -%}
+        {{ exceptions.raise_compiler_error(
+            "CENTER_TIMEZONE=" ~ name ~ " is not a time zone name (use e.g. Asia/Shanghai)") }}
+    {%- endif -%}
+    {{- name -}}
+{%- endmacro %}
+
+{% macro check_center_timezone() -%}
+    {%- set name = center_timezone() -%}
+    {%- if execute and target.type == 'duckdb' -%}
+        {%- set known = run_query("select count(*) from pg_timezone_names() where name = '" ~ name ~ "'") -%}
+        {%- if known.columns[0].values()[0] == 0 -%}
+            {{ exceptions.raise_compiler_error(
+                "CENTER_TIMEZONE=" ~ name ~ " is not a time zone DuckDB knows (use e.g. Asia/Shanghai)") }}
+        {%- endif -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
+
+
 {# Local wall-clock time of the center for a UTC timestamp. #}
 {% macro to_local(column) -%}
     {{ return(adapter.dispatch('to_local', 'callcenter')(column)) }}
 {%- endmacro %}
 
 {% macro duckdb__to_local(column) -%}
-    timezone('{{ var("center_timezone") }}', {{ column }} at time zone 'UTC')
+    timezone('{{ center_timezone() }}', {{ column }} at time zone 'UTC')
 {%- endmacro %}
 
 {% macro default__to_local(column) -%}
-    from_utc_timestamp({{ column }}, '{{ var("center_timezone") }}')
+    from_utc_timestamp({{ column }}, '{{ center_timezone() }}')
 {%- endmacro %}
 
 
@@ -23,11 +50,11 @@
 {%- endmacro %}
 
 {% macro duckdb__from_local(column) -%}
-    timezone('UTC', timezone('{{ var("center_timezone") }}', {{ column }}))
+    timezone('UTC', timezone('{{ center_timezone() }}', {{ column }}))
 {%- endmacro %}
 
 {% macro default__from_local(column) -%}
-    to_utc_timestamp({{ column }}, '{{ var("center_timezone") }}')
+    to_utc_timestamp({{ column }}, '{{ center_timezone() }}')
 {%- endmacro %}
 
 

@@ -47,3 +47,18 @@ def test_dbt_builds_under_the_same_limits(tmp_path, monkeypatch):
     monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "lots")  # dbt alone: no check of ours, DuckDB refuses it
     with pytest.raises(AssertionError, match="on-run-start"):
         run_dbt(database, "seed", "--select", "districts")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [("Asia/Shanghai'; drop schema raw cascade; --", "not a time zone name"),
+     ("Mars/Olympus_Mons", "not a time zone DuckDB knows")],
+)  # fmt: skip
+def test_dbt_checks_the_time_zone_before_writing_it_into_sql(tmp_path, monkeypatch, value, why):
+    """dbt run alone (without the loader's check of CENTER_TIMEZONE) refuses a zone it cannot use."""
+    from tests.dbt_helpers import run_dbt
+
+    monkeypatch.setenv("CENTER_TIMEZONE", value)
+    with pytest.raises(AssertionError, match=why):
+        run_dbt(tmp_path / "w.duckdb", "seed", "--select", "districts")
