@@ -27,6 +27,26 @@ _IN_TEXT = re.compile(
 )
 # A caller id with a name, as switches write it: "Zhang San" <13812345678>.
 _NAMED_NUMBER = re.compile(r'(""?)([^"<>]*)(""?)\s*<([^<>]*)>')
+# Names people write in comments, found by what comes before or after them (no dictionary of
+# names can be complete): 我叫张三 → 我叫某某, 我姓张 → 我姓某, 姓名：张三 → 姓名：某某,
+# 张先生 → 某先生, "my name is John Smith" / "Mr. Smith" → ***. A name without such a cue stays:
+# comments are shown to managers only and never reach the marts (docs/data-contracts.md).
+_HAN = r"[\u4e00-\u9fff]"
+_NAMES_IN_TEXT = re.compile(
+    rf"(?P<zh_cue>(?:我叫|叫我|我姓|本人姓|(?:客户|用户|联系人)?姓名\s*[:：]?|联系人\s*[:：]?)\s*)(?P<zh_name>{_HAN}{{1,3}})"
+    rf"|(?P<surname>{_HAN})(?P<title>先生|女士|小姐|太太|师傅)"
+    r"|(?P<en_cue>\b(?:[Mm]y name is|[Nn]ame\s*:|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?))\s+"
+    r"(?P<en_name>[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+)?)"
+)
+
+
+def _mask_name(match: re.Match[str]) -> str:
+    if match.group("zh_cue"):
+        cue = match.group("zh_cue")
+        return cue + ("某" if cue.rstrip().endswith("姓") else "某某")
+    if match.group("title"):
+        return "某" + match.group("title")
+    return match.group("en_cue") + " ***"
 
 
 def digits_of(number: str | None) -> str | None:
@@ -148,7 +168,8 @@ def _hmac_many(digits: list[str], secret: bytes) -> list[str]:
 
 def redact_text(text: str | None) -> str | None:
     """Free text or a landed line with its personal data masked: phone-like digit runs (7+
-    digits) become 138****5678, and the name of a caller id ("Zhang San" <…>) becomes ***. The one
+    digits) become 138****5678, the name of a caller id ("Zhang San" <…>) becomes ***, and names
+    written after or before a cue (我叫…, …先生, "my name is …") are masked. The one
     redaction every path that stores landed text uses (survey comments, rejected switch lines)."""
     if text is None:
         return None
@@ -158,7 +179,7 @@ def redact_text(text: str | None) -> str | None:
         return f"{opening}{'***' if name.strip() else ''}{closing} <{_mask_runs(number)}>"
 
     text = _HELD_TOKEN.sub(lambda m: m.group(2), text)  # a keyed caller: people see the mask only
-    return _mask_runs(_NAMED_NUMBER.sub(_named, text))
+    return _NAMES_IN_TEXT.sub(_mask_name, _mask_runs(_NAMED_NUMBER.sub(_named, text)))
 
 
 def _mask_runs(text: str) -> str:

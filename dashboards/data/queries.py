@@ -247,7 +247,8 @@ def repeat_top5(period, start, district) -> pl.DataFrame:
 
 def unresolved_calls(reason, start, end, district) -> pl.DataFrame:
     return query(
-        "select call_id, call_date, district, caller_number_masked, agent_id, wait_seconds, handle_seconds, ticket_id "
+        "select call_id, call_date, district, coalesce('#' || left(caller_key, 8), 'anonymous') as caller, "
+        "agent_id, wait_seconds, handle_seconds, ticket_id "
         "from marts.fct_calls where is_fcr = false and reason_code = ? and call_date between ? and ? "
         "and (? = 'all' or district = ?) order by call_date, call_id limit 500",
         reason,

@@ -12,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.access import Viewer
 from dashboards.strings import t
+from ingest.pii import caller_key
+from tests.conftest import TEST_SECRET
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py")
 MARCH_1, MARCH_2 = dt.date(2024, 3, 1), dt.date(2024, 3, 2)
@@ -128,7 +130,9 @@ def test_repeat_calls_top_reasons(app):
     )
     assert first[t("department_name_zh")] == "网络运维部"
     calls = _table(at, 1)
-    assert list(calls[t("call_id")]) == ["K01"] and calls.iloc[0][t("caller_number_masked")] == "138****0001"
+    # The caller as a code (the first 8 characters of the caller key), never the number or its mask.
+    expected = "#" + caller_key("13800000001", TEST_SECRET.encode())[:8]
+    assert list(calls[t("call_id")]) == ["K01"] and calls.iloc[0][t("caller")] == expected
 
 
 def test_tickets_sla(app):

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
+
+import pytest
 
 from ingest.pii import caller_key, digits_of, mask_digits, redact_text
 from tests.conftest import FIXTURES, SECRET, place
@@ -187,6 +190,25 @@ def test_vectorised_keys_and_masks_equal_the_per_number_definition():
         ]
 
 
+@pytest.mark.parametrize(
+    ("comment", "stored"),
+    [
+        ("我叫张三，电话13812345678", "我叫某某，电话138****5678"),
+        ("我姓王，宽带又断了", "我姓某，宽带又断了"),
+        ("张先生说宽带坏了", "某先生说宽带坏了"),
+        ("客户姓名：李四", "客户姓名：某某"),
+        ("联系人: 王五 138 1234 5678", "联系人: 某某 138****5678"),
+        ("My name is John Smith, please call back", "My name is ***, please call back"),
+        ("Mr. Smith was kind", "Mr. *** was kind"),
+        # Without a cue a word is not taken for a name: the comment stays readable.
+        ("服务很好，谢谢", "服务很好，谢谢"),
+        ("The agent was great", "The agent was great"),
+    ],
+)
+def test_names_written_in_comments_are_masked_after_their_cue(comment, stored):
+    assert redact_text(comment) == stored
+
+
 PLANTED = {
     "13912345678": "queue_log line with a bad time",
     "13712345678": "queue_log line without a call id",
@@ -194,13 +216,13 @@ PLANTED = {
     "Li Si": "the caller name of that CDR line",
     "13512345678": "survey comment, written 135.1234.5678",
     "13412345678": "survey comment, written (134)1234-5678",
+    "张三": "a name in a survey comment (我叫张三)",
     "13312345678": "caller of a queue_log call still open at the end of the file (held)",
 }
 
 
-def test_bad_lines_of_every_format_store_no_number_or_name_in_clear(landing, load, query):
-    """Rejected switch lines are kept for the record, redacted: every column of every table of
-    the warehouse is scanned for the planted numbers (digits only, separators dropped) and names."""
+def plant_personal_data(landing: Path) -> None:
+    """Bad lines of every switch format and a survey comment, each carrying a PLANTED value."""
     queue_log = landing / "calls" / "asterisk_queue_log"
     queue_log.mkdir(parents=True)
     (queue_log / "_format.yaml").write_text("format: asterisk_queue_log\ndistrict: shiqu\n")
@@ -214,11 +236,28 @@ def test_bad_lines_of_every_format_store_no_number_or_name_in_clear(landing, loa
     (cdr / "_format.yaml").write_text("format: asterisk_cdr\ndistrict: shiqu\n")
     (cdr / "Master.csv").write_text('"","13612345678","96296","from-pstn","""Li Si"" <13612345678>"\n')
     surveys = landing / "surveys"
-    surveys.mkdir()
-    (surveys / "s.csv").write_text(
+    surveys.mkdir(exist_ok=True)
+    (surveys / "planted.csv").write_text(
         "survey_id,call_id,channel,sent_at,responded_at,csat_score,comment\n"
-        "S1,C1,sms,2024-03-01 10:00:00,2024-03-01 10:05:00,2,call me on 135.1234.5678 or (134)1234-5678\n"
+        "S1,C1,sms,2024-03-01 10:00:00,2024-03-01 10:05:00,2,"
+        "我叫张三 call me on 135.1234.5678 or (134)1234-5678\n"
     )
+
+
+def planted_in(text: str) -> list[str]:
+    """What of PLANTED a stored value or a log holds (numbers with any separators between digits)."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return [
+        what
+        for planted, what in PLANTED.items()
+        if (planted in digits if planted.isdigit() else planted in text)
+    ]
+
+
+def test_bad_lines_of_every_format_store_no_number_or_name_in_clear(landing, load, query):
+    """Rejected switch lines are kept for the record, redacted: every column of every table of
+    the warehouse is scanned for the planted numbers (digits only, separators dropped) and names."""
+    plant_personal_data(landing)
     report = load()
     assert report.totals()["rows_rejected"] == 3  # the two queue_log lines and the CDR line
     tables = query(
@@ -228,10 +267,9 @@ def test_bad_lines_of_every_format_store_no_number_or_name_in_clear(landing, loa
     found = []
     for schema, table, column in tables:
         values = query(f'select distinct cast("{column}" as varchar) from {schema}.{table}')
-        for (value,) in values:
-            digits = "".join(ch for ch in str(value) if ch.isdigit())
-            found += [(f"{schema}.{table}.{column}", what) for planted, what in PLANTED.items()
-                      if (planted in digits if planted.isdigit() else planted in str(value))]  # fmt: skip
+        found += [
+            (f"{schema}.{table}.{column}", what) for (value,) in values for what in planted_in(str(value))
+        ]
     assert found == []
     assert query("select count(*) from raw.queue_log_held") == [(1,)]  # the open call is held
     # What is kept stays useful: the rule, the line number, the time and call id of the line.

@@ -19,7 +19,6 @@ select
     first_queue,
     last_queue,
     caller_key,
-    caller_number_masked,
     service_number,
     started_at,
     queued_at,
