@@ -78,8 +78,8 @@ def _child(code: str, env: dict) -> dict:
     return result
 
 
-def _refresh_code() -> str:
-    return "import sys; from orchestration.refresh import main; sys.exit(main([]))"
+def _refresh_code(*args: str) -> str:
+    return f"import sys; from orchestration.refresh import main; sys.exit(main({list(args)!r}))"
 
 
 def _dashboard_code(rounds: int) -> str:
@@ -183,11 +183,23 @@ def main() -> int:
     )
     steps: dict[str, dict] = {}
 
+    files: dict[str, str] = {}
+
     def step(name: str, code: str, step_env: dict = env) -> dict:
         print(f"  {name} ...", flush=True)
         steps[name] = result = _child(code, step_env)
         state = "ok" if result["ok"] else f"FAILED: {result.get('error')}"
         print(f"  {name}: {result['seconds']:.1f} s, peak {result['peak_mb']:,.0f} MB ({state})", flush=True)
+        if "refresh" in name:  # does the warehouse grow from refresh to refresh?
+            sizes = {
+                suffix or "published": (root / ("warehouse.duckdb" + suffix))
+                for suffix in ("", ".store", ".spare")
+            }
+            files[name] = ", ".join(
+                f"{label} {path.stat().st_size / 2**20:,.0f} MB"
+                for label, path in sizes.items()
+                if path.exists()
+            )
         return result
 
     everything = root / "all"
@@ -203,6 +215,7 @@ def main() -> int:
         shutil.copyfile(path, target)
     step("one-day refresh", _refresh_code())
     step("nothing-new refresh", _refresh_code())
+    step("forced refresh (same files)", _refresh_code("--force"))
     step("dashboard queries", _dashboard_code(rounds=11))
     step("loader alone", _load_code(root / "landing", root / "scratch.duckdb"))
     step("bound: DuckDB read_csv", _read_csv_code(root / "landing", root / "read_csv.duckdb"))
@@ -241,6 +254,9 @@ def main() -> int:
     for name, value, goal in rows:
         shown = f"{value:,.2f}" if isinstance(value, float) else str(value)
         print(f"{name:<40} {shown:>14}  {goal}")
+    print()
+    for name, text in files.items():
+        print(f"files after {name}: {text}")
     if "offered" in bound:
         print(f"\nbound over {bound['rows']:,} day x district rows: {bound['offered']:,} offered, "
               f"{bound['answered']:,} answered")  # fmt: skip
