@@ -53,12 +53,18 @@ def required_agents(
     if not aht_seconds or aht_seconds <= 0:
         return None
     traffic = traffic_erlangs(calls, aht_seconds, interval_seconds)
-    agents = max(1, math.floor(traffic) + 1)
-    while service_level(traffic, agents, aht_seconds, target_seconds) < target_service_level or (
-        max_occupancy is not None and traffic / agents > max_occupancy
-    ):
+    # One pass up the agent counts: Erlang B of k agents from B of k - 1 (the recursion
+    # wait_probability runs from 1 for every count), so an interval costs O(N), not O(N²).
+    blocking, agents = 1.0, 0
+    while True:
         agents += 1
-    return agents
+        blocking = traffic * blocking / (agents + traffic * blocking)
+        if agents <= traffic:
+            continue
+        waits = agents * blocking / (agents - traffic * (1 - blocking))
+        level = 1 - waits * math.exp(-(agents - traffic) * target_seconds / aht_seconds)
+        if level >= target_service_level and (max_occupancy is None or traffic / agents <= max_occupancy):
+            return agents
 
 
 def with_shrinkage(agents: int, shrinkage: float) -> int:
