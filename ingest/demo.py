@@ -96,6 +96,7 @@ class DemoConfig:
     file_format: str = "csv"  # csv | parquet | xlsx
     layout: str = "canonical"  # canonical | zh (Chinese headers, GB18030 CSV, calls + tickets)
     surge: bool = True
+    surge_day: int | None = None  # index of the surge day; default two thirds into the period
 
     def end_date(self, tz: str) -> dt.date:
         if self.end is not None:
@@ -203,8 +204,18 @@ def roster(rng: np.random.Generator, start: dt.date) -> pl.DataFrame:
     return pl.concat([agents, staff])
 
 
-def generate(config: DemoConfig, tz: str, progress=print) -> dict[str, pl.DataFrame]:
-    """All demo tables, timestamps as local naive datetimes."""
+def generate(
+    config: DemoConfig,
+    tz: str,
+    progress=print,
+    *,
+    agents: pl.DataFrame | None = None,
+    id_tag: str = "",
+    qa_per_month: int = 7,
+) -> dict[str, pl.DataFrame]:
+    """All demo tables, timestamps as local naive datetimes. A block of a longer period (see
+    `blocks`) gets the whole period's roster, an `id_tag` that keeps its ticket, survey and QA
+    ids apart from other blocks', and its share of the month's QA sample."""
     rng = np.random.default_rng(config.seed)
     end = config.end_date(tz)
     dates = [end - dt.timedelta(days=config.days - 1 - i) for i in range(config.days)]
@@ -214,7 +225,11 @@ def generate(config: DemoConfig, tz: str, progress=print) -> dict[str, pl.DataFr
     weekday_factor = np.array([1.18, 1.06, 1.0, 0.98, 1.02, 0.82, 0.76])
     factor = np.array([weekday_factor[d.weekday()] for d in dates])
     factor *= np.array([0.62 if d in off else (1.05 if d in makeup else 1.0) for d in dates])
-    surge_day = config.days * 2 // 3 if config.surge and config.days >= 7 else -1
+    surge_day = -1
+    if config.surge and config.surge_day is not None:
+        surge_day = config.surge_day
+    elif config.surge and config.days >= 7:
+        surge_day = config.days * 2 // 3
     if surge_day >= 0:
         factor[surge_day] *= 3.6  # e.g. the day after a channel-line-up or billing system change
     factor *= rng.normal(1.0, 0.04, config.days)
@@ -333,7 +348,7 @@ def generate(config: DemoConfig, tz: str, progress=print) -> dict[str, pl.DataFr
     queue = np.array([QUEUE_OF_CATEGORY.get(c, "general") for c in category], dtype=object)
     queue[is_ivr] = None
 
-    agents = roster(rng, dates[0])
+    agents = roster(rng, dates[0]) if agents is None else agents
     callers_df = agents.filter(pl.col("role").is_in(["agent", "team_leader"]) & pl.col("left_on").is_null())
     agent_ids = np.array(callers_df["agent_id"].to_list())
     # Some agents take many more calls than others (and breach the 6-hour phone cap on busy days).
@@ -451,13 +466,18 @@ def generate(config: DemoConfig, tz: str, progress=print) -> dict[str, pl.DataFr
     )
     calls = pl.concat([segments, second]).sort("call_id", "segment")
 
-    tables = _tickets_surveys_qa(rng, calls, agents, end)
+    tables = _tickets_surveys_qa(rng, calls, agents, end, id_tag, qa_per_month)
     tables["agents"] = agents
     return tables
 
 
 def _tickets_surveys_qa(
-    rng: np.random.Generator, calls: pl.DataFrame, agents: pl.DataFrame, end: dt.date
+    rng: np.random.Generator,
+    calls: pl.DataFrame,
+    agents: pl.DataFrame,
+    end: dt.date,
+    id_tag: str = "",
+    qa_per_month: int = 7,
 ) -> dict[str, pl.DataFrame]:
     export_end = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
     last = (
@@ -513,7 +533,9 @@ def _tickets_surveys_qa(
     tickets = (
         pl.DataFrame(
             {
-                "ticket_id": [f"T{d:%Y%m%d}{i:06d}" for i, d in enumerate(created.dt.date().to_list(), 1)],
+                "ticket_id": [
+                    f"T{d:%Y%m%d}{id_tag}{i:06d}" for i, d in enumerate(created.dt.date().to_list(), 1)
+                ],
                 "ticket_type": ticket_type,
                 "severity": severity.tolist(),
                 "reason_code": tk["reason_code"],
@@ -643,8 +665,9 @@ def _tickets_surveys_qa(
     )
     surveys = surveys.with_columns(
         pl.format(
-            "S{}{}",
+            "S{}{}{}",
             pl.col("sent_at").dt.strftime("%Y%m%d"),
+            pl.lit(id_tag),
             pl.int_range(1, surveys.height + 1).cast(pl.String).str.zfill(7),
         ).alias("survey_id")
     ).select(
@@ -664,13 +687,13 @@ def _tickets_surveys_qa(
         month=pl.col("answered_at").dt.truncate("1mo"),
         _r=pl.Series(rng.random(calls.filter(pl.col("answered_at").is_not_null()).height)),
     )
-    sample = answered_segments.filter(pl.col("_r").rank("ordinal").over("agent_id", "month") <= 7)
+    sample = answered_segments.filter(pl.col("_r").rank("ordinal").over("agent_id", "month") <= qa_per_month)
     q = sample.height
     evaluators = np.array(["9001", "9002", "9003", "9004"])
     fatal = rng.random(q) < 0.015
     qa = pl.DataFrame(
         {
-            "evaluation_id": [f"QA{i:07d}" for i in range(1, q + 1)],
+            "evaluation_id": [f"QA{id_tag}{i:07d}" for i in range(1, q + 1)],
             "call_id": sample["call_id"],
             "agent_id": sample["agent_id"],
             "evaluator_id": evaluators[rng.integers(0, 4, q)],
@@ -737,9 +760,11 @@ def _write(frame: pl.DataFrame, path: Path, file_format: str, encoding: str = "u
 
 
 def write_landing(
-    tables: dict[str, pl.DataFrame], out: Path, file_format: str, layout: str, progress=print
+    tables: dict[str, pl.DataFrame], out: Path, file_format: str, layout: str, progress=print, tag: str = ""
 ) -> dict[str, int]:
-    """Files per source and local day (QA per month, one roster), named demo_<source>_<period>."""
+    """Files per source and local day (QA per month, one roster), named demo_<source>_<period>
+    (demo_<source>_<tag><period> for a block of a longer period: blocks never overwrite each
+    other's files, e.g. the surveys of a block's last calls, sent on the next block's first day)."""
     written: dict[str, int] = {}
     calls = tables["calls"].with_columns(export_date=pl.col("started_at").dt.date())
     tickets = _ticket_versions(tables["tickets"])
@@ -763,7 +788,7 @@ def write_landing(
                     .with_columns(pl.col("district").replace(DISTRICT_ZH))
                     .rename(names)
                 )
-            _write(part, out / source / f"demo_{source}_{period}.{ext}", fmt, encoding)
+            _write(part, out / source / f"demo_{source}_{tag}{period}.{ext}", fmt, encoding)
             written[source] = written.get(source, 0) + part.height
             if i % 30 == 0 or i == len(parts):
                 progress(f"  wrote {source}: {i}/{len(parts)} files, {written[source]:,} rows")
@@ -807,6 +832,67 @@ def clean_demo_files(out: Path) -> int:
     return removed
 
 
+# The most calls one block holds in memory (about 1.2 GB at its peak); a longer or busier period
+# is generated and written block by block, so 100M calls need no more memory than 1M.
+BLOCK_CALLS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Block:
+    first: int  # index of its first day in the period
+    days: int
+    month_days: int  # days of its calendar month inside the period (for its share of the QA sample)
+
+
+def blocks(config: DemoConfig, tz: str) -> list[Block]:
+    """The period in blocks of whole days within one calendar month, each of at most BLOCK_CALLS
+    calls; one block when the whole period fits. Switch exports are written in one piece (a call
+    crossing a block's last midnight would be split between two switch files)."""
+    if config.days * config.calls_per_day <= BLOCK_CALLS or config.layout in ("queue_log", "cdr"):
+        return [Block(0, config.days, config.days)]
+    end = config.end_date(tz)
+    dates = [end - dt.timedelta(days=config.days - 1 - i) for i in range(config.days)]
+    per_block = max(1, BLOCK_CALLS // config.calls_per_day)
+    months: dict[tuple[int, int], list[int]] = {}
+    for i, day in enumerate(dates):
+        months.setdefault((day.year, day.month), []).append(i)
+    return [
+        Block(indexes[start], len(indexes[start : start + per_block]), len(indexes))
+        for indexes in months.values()
+        for start in range(0, len(indexes), per_block)
+    ]
+
+
+def generate_landing(config: DemoConfig, tz: str, out: Path, progress=print) -> dict[str, int]:
+    """Generate and write the period block by block (see `blocks`); rows written per source."""
+    parts = blocks(config, tz)
+    if len(parts) == 1:
+        return write_landing(generate(config, tz, progress), out, config.file_format, config.layout, progress)
+    end = config.end_date(tz)
+    first_day = end - dt.timedelta(days=config.days - 1)
+    surge_at = config.days * 2 // 3 if config.surge and config.days >= 7 else -1
+    people = roster(np.random.default_rng(config.seed), first_day)
+    written: dict[str, int] = {}
+    for number, block in enumerate(parts, 1):
+        block_end = first_day + dt.timedelta(days=block.first + block.days - 1)
+        progress(f"block {number}/{len(parts)}: {block.days} day(s) to {block_end}")
+        piece = DemoConfig(
+            days=block.days, calls_per_day=config.calls_per_day, end=block_end,
+            seed=config.seed * 10_000 + number, file_format=config.file_format, layout=config.layout,
+            surge=block.first <= surge_at < block.first + block.days, surge_day=surge_at - block.first,
+        )  # fmt: skip
+        tables = generate(
+            piece, tz, lambda message: progress("  " + message), agents=people, id_tag=f"B{number:03d}",
+            qa_per_month=max(1, round(7 * block.days / block.month_days)),
+        )  # fmt: skip
+        tag = f"b{number:03d}_"
+        for source, rows in write_landing(
+            tables, out, config.file_format, config.layout, progress, tag
+        ).items():
+            written[source] = rows if source == "agents" else written.get(source, 0) + rows
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest.demo", description="Generate a demo call center.")
     parser.add_argument("--days", type=int, default=90)
@@ -831,8 +917,7 @@ def main(argv: list[str] | None = None) -> int:
         removed = clean_demo_files(out)
         if removed:
             print(f"  removed {removed} earlier demo files")
-    tables = generate(config, tz)
-    written = write_landing(tables, out, config.file_format, config.layout)
+    written = generate_landing(config, tz, out)
     print(
         f"Done in {time.perf_counter() - started:.1f} s: "
         + ", ".join(f"{n:,} {source} rows" for source, n in written.items())

@@ -191,3 +191,40 @@ def test_generated_files_load_without_a_rejection(file_format, layout, tmp_path)
         assert con.execute("select count(distinct ticket_id) from raw.ticket_history").fetchall() == [
             (tables["tickets"].height,)
         ]
+
+
+def test_a_long_period_is_generated_in_blocks_that_load_as_one_center(tmp_path, monkeypatch):
+    """Above BLOCK_CALLS calls the generator writes block by block (whole days within a month,
+    one roster): every row still loads, no id is used twice, one surge, a QA sample per month."""
+    monkeypatch.setattr(demo, "BLOCK_CALLS", 2_500)
+    config = demo.DemoConfig(days=40, calls_per_day=200, end=dt.date(2024, 3, 20), seed=5)
+    parts = demo.blocks(config, "Asia/Shanghai")
+    # 10 Feb - 20 Mar: February's 20 days in blocks of 12 and 8, March's 20 in 12 and 8.
+    assert [(b.first, b.days, b.month_days) for b in parts] == [
+        (0, 12, 20),
+        (12, 8, 20),
+        (20, 12, 20),
+        (32, 8, 20),
+    ]
+    landing = tmp_path / "landing"
+    written = demo.generate_landing(config, "Asia/Shanghai", landing, progress=lambda _m: None)
+    assert len(list((landing / "agents").iterdir())) == 1
+    report = load_landing(landing, tmp_path / "w.duckdb", tz="Asia/Shanghai", secret=b"s", progress=None)
+    totals = report.totals()
+    assert totals["files_failed"] == 0 and totals["rows_rejected"] == 0 and totals["rows_duplicate"] == 0
+    assert totals["rows_read"] == sum(written.values())
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        days = con.execute(
+            "select count(distinct cast(started_at as date)), count(distinct call_id) from raw.calls"
+        ).fetchall()[0]
+        assert days[0] >= 40 and days[1] > 40 * 150
+        busiest = con.execute(
+            "select count(distinct call_id) as n from raw.calls group by cast(started_at + interval 8 hour as date) "
+            "order by n desc limit 2"
+        ).fetchall()
+        assert busiest[0][0] > 2.5 * busiest[1][0]  # one surge day, not one per block
+        per_month = con.execute(
+            "select max(n) from (select agent_id, date_trunc('month', evaluated_at) as m, count(*) as n "
+            "from raw.qa_evaluations group by all)"
+        ).fetchall()[0][0]
+        assert 5 <= per_month <= 9  # about 7 per agent and month, as in one piece
