@@ -8,9 +8,9 @@
         so the calls whose FCR window a late call falls into are recomputed too;
       - var reprocess_from (a date), for a backfill asked for by hand or by Dagster.
 #}
-{% macro reprocess_window(date_column, built_column='call_date', days_before=0) -%}
+{% macro reprocess_window(date_column, built_column='call_date', days_before=0, grain='day') -%}
     {% if is_incremental() %}
-        {{ date_column }} >= {{ add_days(reprocess_start(built_column), -1 * days_before) }}
+        {{ date_column }} >= {{ rebuild_from(add_days(reprocess_start(built_column), -1 * days_before), grain) }}
     {% else %}
         true
     {% endif %}
@@ -34,6 +34,16 @@
             )
         from {{ this }}
     )
+{%- endmacro %}
+
+{# A model built by month (config rebuild_grain='month') rebuilds whole months: from the first
+   day of the month its first rebuilt day falls in. #}
+{% macro rebuild_from(start, grain='day') -%}
+    {%- if grain == 'month' -%}
+        cast({{ dbt.date_trunc('month', start) }} as date)
+    {%- else -%}
+        {{ start }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro late_data_from() -%}
@@ -76,13 +86,16 @@
     no more, and the run's tests check those days.
 #}
 {% macro record_mart_change() -%}
-    {% if config.get('materialized') == 'incremental' %}
+    {# A Python model's hook rows do not survive its run: it is published and tested whole. #}
+    {% if config.get('materialized') == 'incremental' and model.language != 'python' %}
         insert into meta.mart_changes (change_id, model_name, day_column, rebuilt_from, recorded_at, invocation_id)
         select
             nextval('meta.mart_change_seq'),
             '{{ this.identifier }}',
             '{{ config.get("unique_key") }}',
-            {% if is_incremental() %}{{ reprocess_start(config.get('unique_key')) }}{% else %}null{% endif %},
+            {% if is_incremental() %}
+                {{ rebuild_from(reprocess_start(config.get('unique_key')), config.get('rebuild_grain') or 'day') }}
+            {% else %}null{% endif %},
             current_timestamp,
             '{{ invocation_id }}'
     {% endif %}

@@ -1,6 +1,16 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='month_start',
+        rebuild_grain='month',
+        post_hook="{{ record_incremental_mark() }}",
+    )
+}}
 -- Each month, var qa_sample_per_agent (7) answered calls per agent for the quality team:
 -- chosen at random but reproducibly (an md5 of the call id and var qa_sample_seed) and spread
 -- over the month (one call from each seventh of the month first, then the next ones).
+-- Incremental by month: the months the rebuilt days fall in are drawn again, whole.
 with
 
 answered as (
@@ -18,7 +28,10 @@ answered as (
         talk_seconds,
         {{ stable_hash("concat(call_id, '#', cast(segment as varchar))", var('qa_sample_seed')) }} as draw
     from {{ ref('fct_call_segments') }}
-    where is_answered and agent_id is not null
+    where
+        is_answered and agent_id is not null
+        -- Whole months: those the rebuilt days fall in (macros/incremental.sql).
+        and {{ reprocess_window('segment_date', 'month_start', grain='month') }}
 
 ),
 

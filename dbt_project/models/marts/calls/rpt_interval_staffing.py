@@ -72,17 +72,35 @@ def with_shrinkage(agents: int, shrinkage: float) -> int:
     return math.ceil(agents / (1 - shrinkage))
 
 
+def rebuilt_from(session) -> str | None:
+    """The first day fct_calls and fct_call_segments rebuilt in their newest build (they run
+    before this model), as 'YYYY-MM-DD'; None when either was rebuilt whole. An interval's row
+    depends on the calls and segments of its own day only, so the days before stay as they are."""
+    newest = session.sql(
+        "select min(rebuilt_from), bool_and(rebuilt_from is not null), count(*) from ("
+        "  select rebuilt_from, row_number() over (partition by model_name order by change_id desc) as n"
+        "  from meta.mart_changes where model_name in ('fct_calls', 'fct_call_segments')"
+        ") where n = 1"
+    ).fetchall()[0]
+    start, all_dated, models = newest
+    return start.isoformat() if start is not None and all_dated and models == 2 else None
+
+
 def model(dbt, session):
-    dbt.config(materialized="table")
+    # Incremental by day (delete+insert): the days fct_calls rebuilt. No entry in
+    # meta.mart_changes (the publisher copies this small table whole; its tests read it whole).
+    dbt.config(materialized="incremental", incremental_strategy="delete+insert", unique_key="call_date")
     target_seconds = float(dbt.config.get("service_level_seconds") or 20)
     target = float(dbt.config.get("service_level_target") or 0.8)
+    first_day = rebuilt_from(session) if dbt.is_incremental else None
+    since = f" and call_date >= date '{first_day}'" if first_day else ""
     calls = dbt.ref("fct_calls")
     segments = dbt.ref("fct_call_segments")
     rows = []
     for minutes in (15, 30):
         column = f"interval_{minutes}_start_utc"
         traffic = (
-            calls.filter("is_offered")
+            calls.filter("is_offered" + since)
             .aggregate(
                 f"call_date, {column}, any_value(interval_{minutes}_start) as interval_start, "
                 "count(*) as offered, "
@@ -93,7 +111,7 @@ def model(dbt, session):
         )
         handling = dict(
             ((day, start), n)
-            for day, start, n in segments.filter("is_answered")
+            for day, start, n in segments.filter("is_answered" + since.replace("call_date", "segment_date"))
             .aggregate(f"segment_date, {column}, count(distinct agent_id)")
             .fetchall()
         )

@@ -1,10 +1,23 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='sent_date',
+        post_hook="{{ record_incremental_mark() }}",
+    )
+}}
 -- One row per survey sent. A call's survey is credited to the agent of its last answered
 -- segment; a ticket-only survey to the agent of the call that opened the ticket.
+-- Incremental by sent_date, over the same window as the calls: a survey is sent on or after its
+-- call's date, and a late call or survey file reaches back as for the calls (macros/incremental.sql).
+-- A ticket's call and district are taken as they are when the survey's day is built (neither
+-- changes after the ticket is opened).
 with
 
 surveys as (
 
     select * from {{ ref('stg_raw__surveys') }}
+    where {{ reprocess_window('sent_date', 'sent_date') }}
 
 ),
 
