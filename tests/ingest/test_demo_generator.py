@@ -219,8 +219,8 @@ def test_a_long_period_is_generated_in_blocks_that_load_as_one_center(tmp_path, 
         ).fetchall()[0]
         assert days[0] >= 40 and days[1] > 40 * 150
         busiest = con.execute(
-            "select count(distinct call_id) as n from raw.calls group by cast(started_at + interval 8 hour as date) "
-            "order by n desc limit 2"
+            "select count(distinct call_id) as n from raw.calls "
+            "group by cast(started_at + interval 8 hour as date) order by n desc limit 2"
         ).fetchall()
         assert busiest[0][0] > 2.5 * busiest[1][0]  # one surge day, not one per block
         per_month = con.execute(
