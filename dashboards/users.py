@@ -2,6 +2,7 @@
 
     python -m dashboards.users add USERNAME --role ROLE [--team TEAM] [--agent AGENT_ID]
                                 [--password-env VAR]     (else the password is read from stdin)
+    python -m dashboards.users add USERNAME --agent AGENT_ID     (role and team from the roster)
     python -m dashboards.users list | remove USERNAME | set-password USERNAME [--password-env VAR]
 
 The file is DASHBOARD_USERS (default: users.json beside the warehouse), written with mode 0600.
@@ -48,6 +49,29 @@ def _save(users: dict[str, dict], path: Path | None = None) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(users, handle, indent=2, ensure_ascii=False)
     os.replace(tmp, path)
+
+
+# The roster's role (docs/data-contracts.md) → the dashboards' role.
+ROSTER_ROLES = {"agent": "agent", "team_leader": "team_leader", "qa": "quality", "manager": "manager"}
+
+
+def from_roster(agent_id: str) -> tuple[str, str | None]:
+    """The dashboards' role and team of a person on the roster (the published dim_agents)."""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
+            found = con.execute(
+                "select role, team from marts.dim_agents where agent_id = ?", [agent_id]
+            ).fetchall()
+    except duckdb.Error as exc:
+        raise UserError(f"the roster cannot be read ({settings.warehouse_path()}): give --role") from exc
+    if not found:
+        raise UserError(f"agent {agent_id!r} is not on the roster (marts.dim_agents)")
+    role, team = found[0]
+    if role not in ROSTER_ROLES:
+        raise UserError(f"agent {agent_id!r} has the roster role {role!r}: give --role")
+    return ROSTER_ROLES[role], team
 
 
 def _hash(password: str) -> str:
@@ -168,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     add_p = sub.add_parser("add", help="add a user")
     add_p.add_argument("username")
-    add_p.add_argument("--role", required=True, choices=ROLES)
+    add_p.add_argument("--role", choices=ROLES, help="default: from the roster's role of --agent")
     add_p.add_argument("--team")
     add_p.add_argument("--agent", help="the agent_id of an agent user")
     add_p.add_argument("--password-env", help="read the password from this environment variable")
@@ -182,8 +206,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "add":
-            add(args.username, _password(args), args.role, args.team, args.agent)
-            print(f"Added {args.username} ({args.role}) to {users_path()}")
+            role, team = args.role, args.team
+            if role is None:
+                if not args.agent:
+                    raise UserError("give --role, or --agent to take the role and team from the roster")
+                role, roster_team = from_roster(args.agent)
+                team = team or (roster_team if role == "team_leader" else None)
+            add(args.username, _password(args), role, team, args.agent)
+            print(f"Added {args.username} ({role}{', ' + team if team else ''}) to {users_path()}")
         elif args.command == "demo":
             made = add_demo_users()
             if made:

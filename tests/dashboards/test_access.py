@@ -144,6 +144,19 @@ def test_the_users_file_command_line(center, monkeypatch, capsys):
     assert users.authenticate("wang", "changed password") is None
 
 
+def test_a_user_takes_role_and_team_from_the_roster(center, monkeypatch, capsys):
+    """The fixture roster: 1001 leads Team 1, 1002 is an agent, 9001 is quality (qa), 1099 is not on it."""
+    monkeypatch.setenv("NEW_PASSWORD", "a long password")
+    for name, agent in (("wang", "1001"), ("li", "1002"), ("zhao", "9001")):
+        assert users.main(["add", name, "--agent", agent, "--password-env", "NEW_PASSWORD"]) == 0
+    viewers = {name: users.authenticate(name, "a long password") for name in ("wang", "li", "zhao")}
+    assert (viewers["wang"].role, viewers["wang"].team) == ("team_leader", "Team 1")
+    assert (viewers["li"].role, viewers["li"].team, viewers["li"].agent_id) == ("agent", None, "1002")
+    assert viewers["zhao"].role == "quality"
+    assert users.main(["add", "ghost", "--agent", "1099", "--password-env", "NEW_PASSWORD"]) == 2
+    assert "not on the roster" in capsys.readouterr().err
+
+
 def test_the_analysts_prompt_reads_marts_and_nothing_else(center):
     from dashboards import sql
 
