@@ -79,8 +79,8 @@ demo: install  ## install, generate the demo, refresh, show yesterday's numbers,
 	@echo "Dashboards: http://127.0.0.1:8501 (Ctrl-C to stop)"
 	@$(MAKE) --no-print-directory dashboard
 
-test: install  ## run the whole test suite
-	$(RUN) pytest -q
+test: install  ## run the whole test suite (two workers: most tests wait on processes, not the CPU)
+	$(RUN) pytest -q -n 2 --dist loadfile
 
 lint: install  ## ruff (check + format check) and sqlfluff on the dbt models
 	$(RUN) ruff check .

@@ -43,13 +43,14 @@ USERS = {  # username: role, team, agent (the fixture center: Team 1 is 1001 and
 NAMES = {"王芳": "Team 1", "李强": "Team 1", "陈静": "Team 2", "刘洋": "Team 2"}
 
 
-@pytest.fixture
-def served_app(tmp_path, published_fixture, monkeypatch):
+@pytest.fixture(scope="module")
+def served_app(tmp_path_factory, published_fixture):
+    """One server for the module's tests (each test logs in in a page of its own)."""
     from dashboards import users
 
-    monkeypatch.setenv("DASHBOARD_USERS", str(tmp_path / "users.json"))
+    tmp_path = tmp_path_factory.mktemp("served")
     for name, (role, team, agent) in USERS.items():
-        users.add(name, PASSWORD, role, team, agent)
+        users.add(name, PASSWORD, role, team, agent, path=tmp_path / "users.json")
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(published_fixture, warehouse)  # the pages need the published file only
     status = published_fixture.with_name(published_fixture.name + ".status.json")
@@ -79,7 +80,7 @@ def served_app(tmp_path, published_fixture, monkeypatch):
     server.wait(timeout=10)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:

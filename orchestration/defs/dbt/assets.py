@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,10 +59,19 @@ def dbt_writes_to(path):
 
 
 def prune_invocation_folders(target: Path, keep: int = 3) -> None:
-    """dagster-dbt leaves a target folder per invocation (several MB each): keep the newest few."""
-    folders = sorted(target.glob("dbt_models-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    """dagster-dbt leaves a target folder per invocation (several MB each): keep the newest few,
+    and any touched in the last hour (another project's or test's dbt may still be writing it)."""
+
+    def touched(folder: Path) -> float:
+        try:
+            return folder.stat().st_mtime
+        except FileNotFoundError:  # pruned by another process meanwhile
+            return 0.0
+
+    folders = sorted(target.glob("dbt_models-*"), key=touched, reverse=True)
     for folder in folders[keep:]:
-        shutil.rmtree(folder, ignore_errors=True)
+        if touched(folder) < time.time() - 3600:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def reprocess_vars(range_start: str | None) -> dict:
