@@ -196,14 +196,24 @@ def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
+# DuckDB reuses the blocks that replaced days free, but never gives them back to the disk: once
+# more than this share of the spare is free, the publish writes a new file (all marts, once).
+MAX_FREE_SHARE = 0.4
+
+
 def _prepare_next(files: WarehouseFiles) -> bool:
     """Make `.next` the file to bring up to date; True when it starts empty."""
     if not files.next.exists() and files.spare.exists():
         os.replace(files.spare, files.next)  # a killed publish's `.next` is newer: keep it instead
     if files.next.exists():
         try:
-            with duckdb.connect(str(files.next)):
+            with duckdb.connect(str(files.next)) as con:
+                free, total = con.execute(
+                    "select free_blocks, total_blocks from pragma_database_size()"
+                ).fetchall()[0]
+            if not total or free / total <= MAX_FREE_SHARE:
                 return False
+            files.next.unlink()  # mostly freed blocks: a new file is smaller than reusing them
         except duckdb.Error:  # a reader still holds it, or it is damaged: leave it, start anew
             files.next.unlink(missing_ok=True)
     files.next.with_name(files.next.name + ".wal").unlink(missing_ok=True)

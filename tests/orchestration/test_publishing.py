@@ -110,3 +110,24 @@ def test_readers_see_marts_only(published_fixture):
             row[0] for row in con.execute("select distinct schema_name from duckdb_tables()").fetchall()
         }
     assert schemas == {"marts", "meta"}  # no raw rows, rejected lines or intermediate tables
+
+
+def test_a_spare_mostly_of_freed_blocks_is_replaced_by_a_new_file(tmp_path):
+    """Replaced days leave free blocks that DuckDB reuses but never returns: past MAX_FREE_SHARE
+    the publish starts a new file instead of growing the old one."""
+    from orchestration.publishing import MAX_FREE_SHARE, _prepare_next
+
+    files = WarehouseFiles(tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(files.spare)) as con:
+        con.execute("create table kept as select range as n from range(100000)")
+        con.execute("create table dropped as select range as n, md5(range::varchar) as t from range(2000000)")
+        con.execute("checkpoint")
+    assert _prepare_next(files) is False and files.next.exists()  # nearly all used: reused
+    with duckdb.connect(str(files.next)) as con:
+        con.execute("drop table dropped")
+        con.execute("checkpoint")
+        free, total = con.execute("select free_blocks, total_blocks from pragma_database_size()").fetchall()[
+            0
+        ]
+    assert free / total > MAX_FREE_SHARE
+    assert _prepare_next(files) is True and not files.next.exists()  # a new file, written whole
