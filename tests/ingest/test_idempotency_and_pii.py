@@ -218,6 +218,8 @@ PLANTED = {
     "13412345678": "survey comment, written (134)1234-5678",
     "张三": "a name in a survey comment (我叫张三)",
     "13312345678": "caller of a queue_log call still open at the end of the file (held)",
+    "13212345678": "canonical calls row with a bad time",
+    "13112345678": "canonical tickets row with a bad time",
 }
 
 
@@ -235,6 +237,16 @@ def plant_personal_data(landing: Path) -> None:
     cdr.mkdir(parents=True)
     (cdr / "_format.yaml").write_text("format: asterisk_cdr\ndistrict: shiqu\n")
     (cdr / "Master.csv").write_text('"","13612345678","96296","from-pstn","""Li Si"" <13612345678>"\n')
+    (landing / "calls" / "planted.csv").write_text(
+        "call_id,segment,caller_number,service_number,district,queue,started_at,queued_at,answered_at,ended_at\n"
+        "P1,1,13212345678,96296,shiqu,repair,not a time,,,2024-03-01 08:35:00\n"
+    )
+    tickets = landing / "tickets"
+    tickets.mkdir(exist_ok=True)
+    (tickets / "planted.csv").write_text(
+        "ticket_id,ticket_type,severity,reason_code,district,call_id,caller_number,created_at\n"
+        "TP1,repair,general,signal_fault,shiqu,P1,13112345678,yesterday\n"
+    )
     surveys = landing / "surveys"
     surveys.mkdir(exist_ok=True)
     (surveys / "planted.csv").write_text(
@@ -259,7 +271,8 @@ def test_bad_lines_of_every_format_store_no_number_or_name_in_clear(landing, loa
     the warehouse is scanned for the planted numbers (digits only, separators dropped) and names."""
     plant_personal_data(landing)
     report = load()
-    assert report.totals()["rows_rejected"] == 3  # the two queue_log lines and the CDR line
+    # The two queue_log lines, the CDR line, the canonical calls and tickets rows.
+    assert report.totals()["rows_rejected"] == 5
     tables = query(
         "select table_schema, table_name, column_name from information_schema.columns "
         "where table_schema not in ('information_schema', 'pg_catalog')"
