@@ -166,3 +166,16 @@ def test_the_analysts_prompt_reads_marts_and_nothing_else(center):
                       "set enable_external_access = true", "create table marts.x (i int)"):  # fmt: skip
         with pytest.raises(duckdb.Error):
             con.execute(statement)
+
+
+def test_make_demo_creates_one_user_per_role_from_the_roster(center, capsys):
+    assert users.main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert f"password for all: {users.DEMO_PASSWORD}" in out
+    made = {name: users.authenticate(name, users.DEMO_PASSWORD) for name in users.load()}
+    assert {(v.role, v.team, v.agent_id) for v in made.values()} == {
+        ("manager", None, None), ("team_leader", "Team 1", None), ("agent", None, "1002"),
+        ("quality", None, None), ("analyst", None, None),
+    }  # fmt: skip
+    assert users.main(["demo"]) == 0  # never into a users file that has users
+    assert "has users already" in capsys.readouterr().out and len(users.load()) == 5
