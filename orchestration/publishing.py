@@ -182,6 +182,8 @@ def publish(files: WarehouseFiles) -> PublishReport:
         files.spare.unlink(missing_ok=True)
         with contextlib.suppress(OSError):  # no hard links here: the next publish writes a new file
             os.link(files.published, files.spare)  # the old file becomes the next publish's start
+    else:  # the first publish: a copy is the next one's start (else it would write a new file too)
+        _copy_whole(files.next, files.spare)
     crash_point("publish.before_replace")
     os.replace(files.next, files.published)
     directory = os.open(files.published.parent, os.O_RDONLY)

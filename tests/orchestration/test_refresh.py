@@ -44,6 +44,9 @@ def test_full_materialization_publishes_and_records_status(center):
     assert _count(warehouse, "select count(*) from marts.fct_calls") == 15
     assert _count(warehouse, "select offered from marts.rpt_kpi_daily where call_date = '2024-03-01'") == 11
     assert not warehouse.with_name(warehouse.name + ".next").exists()
+    # The next publish starts from a copy of this one (a file of its own, not a link to it).
+    spare = warehouse.with_name(warehouse.name + ".spare")
+    assert spare.exists() and sha256(spare) == sha256(warehouse) and not os.path.samefile(spare, warehouse)
     status = json.loads(warehouse.with_name(warehouse.name + ".status.json").read_text())
     assert status["last_success"]["partition"] == PARTITION
     assert _count(warehouse, "select newest_call_started_at from meta.last_refresh") is not None
