@@ -46,7 +46,6 @@ LABELS: dict[str, str] = {
     "department_name_zh": "Department 责任部门",
     "department_name_en": "Department (English)",
     "call_id": "Call ID 呼叫编号",
-    "caller_number_masked": "Caller 主叫号码",
     # The same caller, the same code: the first 8 characters of the caller key (docs/metrics.md).
     "caller": "Caller (code) 来电人代码",
     "wait_seconds": "Wait (s) 等待",
