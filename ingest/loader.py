@@ -2,7 +2,9 @@
 
 One file at a time, each in its own transaction: its accepted rows, its rejected rows and its
 line in raw.loaded_files land together or not at all. A file is identified by its content hash,
-so landing it again (under any name) changes nothing; a file that failed is tried again.
+so landing it again (under any name) changes nothing; a file that failed is tried again. A file
+loaded before from the same path, with the same size and modification time, is passed over
+without being read.
 """
 
 from __future__ import annotations
@@ -114,15 +116,27 @@ def load_file(
     ref: Reference,
     tz: str,
     secret: bytes,
+    seen: set[tuple[str, str, int, int]] = frozenset(),
 ) -> FileResult:
     rel = path.relative_to(landing).as_posix()
-    size, cap = path.stat().st_size, settings.landing_max_bytes()
+    stat = path.stat()
+    size, cap = stat.st_size, settings.landing_max_bytes()
+    # Loaded before from this path, and not written to since: passed over without reading it (a
+    # year of daily files is gigabytes, read again by every refresh otherwise). Any write changes
+    # the modification time, and then the content hash decides, as below.
+    if (source, rel, size, stat.st_mtime_ns) in seen:
+        return FileResult(source, rel, "skipped", message="already loaded")
     if size > cap:
         return _too_big(con, source, path, rel, size, cap)
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     previous = warehouse.find_loaded(con, sha, source)
     if previous is not None and previous[2] == "loaded":
+        if previous[1] == rel:  # loaded before the modification time was kept, or touched since
+            con.execute(
+                "update raw.loaded_files set modified_ns = ? where file_id = ?",
+                [stat.st_mtime_ns, previous[0]],
+            )
         same = "" if previous[1] == rel else f" (same content as {previous[1]})"
         return FileResult(source, rel, "skipped", message=f"already loaded{same}")
 
@@ -200,6 +214,7 @@ def load_file(
             size_bytes=len(data), file_format=file_format, encoding=encoding, layout=layout_name,
             status="loaded", rows_read=result.rows_read, rows_accepted=result.rows_accepted,
             rows_rejected=result.rows_rejected, rows_duplicate=duplicates, message=result.message,
+            modified_ns=stat.st_mtime_ns,
         )  # fmt: skip
         if adapted is not None:
             warehouse.record_adapted(con, file_id, stream, adapted)
@@ -291,6 +306,7 @@ def load_landing(
         # default 16MB threshold rewrote the tables after nearly every file). Still one
         # transaction per file, replayed from the WAL if the process dies.
         con.execute("set checkpoint_threshold = '1GB'")
+        seen = warehouse.loaded_fingerprints(con)
         for source in LOAD_ORDER:
             paths = found[source]
             if not paths:
@@ -298,7 +314,9 @@ def load_landing(
             say(f"{source}: {len(paths)} file(s) in {landing / source}")
             last_report = time.perf_counter()
             for i, path in enumerate(paths, 1):
-                result = load_file(con, source, path, landing, layouts=layouts, ref=ref, tz=tz, secret=secret)
+                result = load_file(
+                    con, source, path, landing, layouts=layouts, ref=ref, tz=tz, secret=secret, seen=seen
+                )
                 report.files.append(result)
                 if result.status == "loaded":
                     crash_point("load.between_files")

@@ -119,6 +119,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     # Event-style exports (Asterisk queue_log): where every line went, per file.
     for column in LINE_ACCOUNT:
         con.execute(f"alter table raw.loaded_files add column if not exists {column} bigint")
+    # The landing file's modification time (ns) when it was loaded: with its path and size, it lets
+    # the next refresh pass over a file it has loaded without reading it again (loader.py).
+    con.execute("alter table raw.loaded_files add column if not exists modified_ns bigint")
     con.execute(
         """
         create table if not exists raw.agent_events (
@@ -214,6 +217,16 @@ def find_loaded(con: duckdb.DuckDBPyConnection, sha256: str, source: str) -> tup
         [sha256, source],
     ).fetchall()
     return rows[0] if rows else None
+
+
+def loaded_fingerprints(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, int, int]]:
+    """(source, path, size, modification time) of every file loaded, in one query."""
+    return set(
+        con.execute(
+            "select source, file_path, size_bytes, modified_ns from raw.loaded_files "
+            "where status = 'loaded' and modified_ns is not null"
+        ).fetchall()
+    )
 
 
 def next_file_id(con: duckdb.DuckDBPyConnection) -> int:

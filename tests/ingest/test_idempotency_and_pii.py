@@ -4,6 +4,7 @@ no caller number reaches the warehouse in clear."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -40,6 +41,37 @@ def test_same_content_under_another_name_is_not_loaded_again(landing, load, quer
     (copy,) = [f for f in report.files if f.path == "calls/calls_copy.csv"]
     assert copy.status == "skipped" and "same content as calls/calls.csv" in copy.message
     assert query("select count(*) from raw.calls") == [(11,)]
+
+
+def test_a_loaded_file_unchanged_since_is_passed_over_without_reading_it(landing, load, query):
+
+    path = place(landing, "calls", "valid/calls.csv")
+    load()
+    before = os.stat(path)
+    # Same path, size and modification time, other bytes: had the loader read the file, it would
+    # have loaded (or rejected) it as new content. It trusts the fingerprint, as make does.
+    scrambled = bytes(reversed(path.read_bytes()))
+    path.write_bytes(scrambled)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    (result,) = load().files
+    assert (result.status, result.message) == ("skipped", "already loaded")
+    assert query("select count(*) from raw.loaded_files") == [(1,)]
+    # Any write moves the modification time: the content decides again, and is loaded.
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    (result,) = load().files
+    assert result.status != "skipped"
+    assert query("select count(*) from raw.loaded_files") == [(2,)]
+
+
+def test_a_touched_file_with_the_same_content_is_skipped_and_its_time_kept(landing, load, query):
+
+    path = place(landing, "calls", "valid/calls.csv")
+    load()
+    later = os.stat(path).st_mtime_ns + 5_000_000_000
+    os.utime(path, ns=(later, later))
+    (result,) = load().files
+    assert result.status == "skipped"
+    assert query("select modified_ns from raw.loaded_files") == [(later,)]
 
 
 def test_reexport_identical_rows_counted_once_conflicts_rejected(landing, load, query):
