@@ -77,7 +77,10 @@
     create table if not exists meta.mart_changes (
         change_id bigint, model_name varchar, day_column varchar, rebuilt_from date, recorded_at timestamp
     );
-    alter table meta.mart_changes add column if not exists invocation_id varchar
+    alter table meta.mart_changes add column if not exists invocation_id varchar;
+    -- A model rebuilt by key (config rebuild_by='key', e.g. fct_tickets) logs the keys it rebuilt.
+    alter table meta.mart_changes add column if not exists by_key boolean;
+    create table if not exists meta.mart_changed_keys (change_id bigint, key_value varchar)
 {%- endmacro %}
 
 {#
@@ -86,8 +89,10 @@
     no more, and the run's tests check those days.
 #}
 {% macro record_mart_change() -%}
-    {# A Python model's hook rows do not survive its run: it is published and tested whole. #}
-    {% if config.get('materialized') == 'incremental' and model.language != 'python' %}
+    {# A Python model's hook rows do not survive its run: it is published and tested whole.
+       A model rebuilt by key logs its keys instead (record_changed_keys). #}
+    {% if config.get('materialized') == 'incremental' and model.language != 'python'
+        and config.get('rebuild_by') != 'key' %}
         insert into meta.mart_changes (change_id, model_name, day_column, rebuilt_from, recorded_at, invocation_id)
         select
             nextval('meta.mart_change_seq'),
@@ -98,6 +103,23 @@
             {% else %}null{% endif %},
             current_timestamp,
             '{{ invocation_id }}'
+    {% endif %}
+{%- endmacro %}
+
+{#
+    pre-hook of a model rebuilt by key (config rebuild_by='key'): the keys it is about to rebuild
+    (`keys_sql` selects them), before it changes anything, for the publisher and the run's tests.
+    A first or full build logs no keys: the whole table (rebuilt_from NULL, by_key false).
+#}
+{% macro record_changed_keys(keys_sql) -%}
+    insert into meta.mart_changes (change_id, model_name, day_column, rebuilt_from, recorded_at, invocation_id, by_key)
+    select
+        nextval('meta.mart_change_seq'), '{{ this.identifier }}', '{{ config.get("unique_key") }}', null,
+        current_timestamp, '{{ invocation_id }}', {{ 'true' if is_incremental() else 'false' }};
+    {% if is_incremental() %}
+        insert into meta.mart_changed_keys
+        select currval('meta.mart_change_seq'), cast(key_value as varchar)
+        from ({{ keys_sql }}) as rebuilt (key_value)
     {% endif %}
 {%- endmacro %}
 
@@ -123,11 +145,26 @@
         {% for node in graph.nodes.values()
             if node.resource_type == 'model' and node.config.materialized == 'incremental'
             and (node.alias or node.name) == relation.identifier and node.schema == relation.schema %}
+            {% if node.config.get('rebuild_by') == 'key' %}
+            (
+                {{ node.config.unique_key }} in (
+                    select keys.key_value from meta.mart_changed_keys as keys
+                    inner join meta.mart_changes as changes on keys.change_id = changes.change_id
+                    where changes.model_name = '{{ relation.identifier }}'
+                        and changes.invocation_id = '{{ invocation_id }}'
+                )
+                or not coalesce((
+                    select bool_and(by_key) from meta.mart_changes
+                    where model_name = '{{ relation.identifier }}' and invocation_id = '{{ invocation_id }}'
+                ), false)
+            )
+            {% else %}
             {{ node.config.unique_key }} >= coalesce((
                 select min(rebuilt_from) from meta.mart_changes
                 where model_name = '{{ relation.identifier }}' and invocation_id = '{{ invocation_id }}'
                 having bool_and(rebuilt_from is not null)
             ), date '0001-01-01')
+            {% endif %}
         {% endfor %}
     {% endif %}
 {%- endmacro %}

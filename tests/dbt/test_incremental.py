@@ -23,7 +23,7 @@ END = dt.date(2024, 5, 24)
 CUT = dt.date(2024, 5, 14)
 MARTS = ["fct_calls", "fct_call_segments", "rpt_kpi_daily", "rpt_district_daily", "rpt_repeat_reasons",
          "rpt_agent_daily", "rpt_queue_interval", "rpt_ticket_sla_daily", "rpt_interval_staffing",
-         "fct_survey_responses", "rpt_satisfaction_daily", "rpt_qa_sample_monthly",
+         "fct_survey_responses", "rpt_satisfaction_daily", "rpt_qa_sample_monthly", "fct_tickets",
          # built for the affected days only, like the marts above
          "intermediate.int_call_segments_classified", "intermediate.int_calls_collapsed",
          "intermediate.int_calls_fcr_flagged"]  # fmt: skip

@@ -15,6 +15,10 @@ from tests.conftest import copy_warehouse, store_of
 from tests.orchestration.test_refresh import NEW_CALL, _refresh
 
 pytestmark = pytest.mark.slow
+NEW_TICKET = (
+    "ticket_id,ticket_type,severity,reason_code,district,call_id,caller_number,created_at,department\n"
+    "NT1,complaint,,repair_delay,shiqu,N1,13800000099,2024-03-09 12:05:00,customer_service\n"
+)
 
 
 _ANALYST = """
@@ -51,10 +55,15 @@ def test_a_new_day_replaces_only_its_days_and_equals_a_whole_copy(center, publis
     files = WarehouseFiles(center["warehouse"])
     shutil.copyfile(files.published, files.spare)  # the previous publish's file, as a refresh leaves it
     (center["landing"] / "calls" / "new.csv").write_text(NEW_CALL, encoding="utf-8")
+    (center["landing"] / "tickets" / "new.csv").write_text(NEW_TICKET, encoding="utf-8")
     assert _refresh()
 
     with duckdb.connect(str(published_fixture), read_only=True) as con:
         (before,) = con.execute("select change_id from meta.publish_state").fetchone()
+        open_before = {
+            r[0]
+            for r in con.execute("select ticket_id from marts.fct_tickets where not is_resolved").fetchall()
+        }
     with duckdb.connect(str(files.published), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct_calls where call_id = 'N1'").fetchone()[0] == 1
         (after,) = con.execute("select change_id from meta.publish_state").fetchone()
@@ -70,11 +79,25 @@ def test_a_new_day_replaces_only_its_days_and_equals_a_whole_copy(center, publis
     # Surveys trail their own newest day (the fixture's were all sent on 1 March: from 22 Feb);
     # the QA sample rebuilds whole months (from the month of 22 Feb).
     others = {"fct_survey_responses": "2024-02-22", "rpt_qa_sample_monthly": "2024-02-01"}
+    # Tickets are rebuilt by key: the new one (its call is new too) and the ones still open.
+    with duckdb.connect(str(files.store), read_only=True) as con:
+        keys = {
+            r[0]
+            for r in con.execute(
+                "select key_value from meta.mart_changed_keys join meta.mart_changes using (change_id) "
+                "where model_name = 'fct_tickets' and by_key and change_id > ? and change_id <= ?",
+                [before, after],
+            ).fetchall()
+        }
+    assert keys == {"NT1"} | open_before and open_before
+    assert ("fct_tickets", None) in rebuilt
+    rebuilt.remove(("fct_tickets", None))
     assert {model for model, _ in rebuilt} == daily | set(others)
     assert {str(day) for model, day in rebuilt if model in daily} == {"2024-03-01"}
     assert {model: str(day) for model, day in rebuilt if model in others} == others
     published = read_status(files)["last_success"]["published"]
     assert "fct_calls from 2024-03-01" in published and "new published file" not in published
+    assert "fct_tickets: rows rebuilt" in published
     assert _tables(files.published) == _tables(_whole_copy(files.store, tmp_path / "fresh"))
     assert files.spare.exists() and not files.next.exists()
 
