@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'ref': {'name': 'fct_calls'}}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_calls'}}}, tags=['full_history']) }}
 
 -- fct_calls has one row per distinct call_id of the raw segments, no more, no fewer.
 -- A row here means calls were lost or split while collapsing segments.

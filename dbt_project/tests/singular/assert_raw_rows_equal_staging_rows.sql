@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'ref': {'name': 'stg_raw__call_segments'}}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'stg_raw__call_segments'}}}, tags=['full_history']) }}
 
 -- Staging renames and types; it must not drop or duplicate rows.
 -- A row here names a source whose staging view lost or gained rows.
