@@ -23,7 +23,7 @@
 #}
 {% macro reprocess_start(built_column='call_date') -%}
     {% set trailing = add_days('max(' ~ built_column ~ ')', -1 * reprocess_days()) %}
-    (
+    {% set query %}
         select
             least(
                 {{ trailing }},
@@ -33,7 +33,22 @@
                 {% endif %}
             )
         from {{ this }}
-    )
+    {% endset %}
+    {#- Asked once, before the model changes anything, and written into the SQL as a date: a
+        constant lets DuckDB skip the row groups before it (a subquery made it read them all). -#}
+    {{ date_literal(scalar_at_run(query)) }}
+{%- endmacro %}
+
+{# The value of a one-value query, run when dbt executes (NULL while it only parses). #}
+{% macro scalar_at_run(query) -%}
+    {% if execute %}
+        {{ return(run_query(query).columns[0].values()[0]) }}
+    {% endif %}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro date_literal(value) -%}
+    {%- if value is none -%}cast(null as date){%- else -%}cast('{{ value }}' as date){%- endif -%}
 {%- endmacro %}
 
 {# A model built by month (config rebuild_grain='month') rebuilds whole months: from the first
@@ -62,7 +77,10 @@
 {%- endmacro %}
 
 {% macro last_seen_file_id() -%}
-    coalesce((select max(max_file_id) from meta.incremental_marks where model_name = '{{ this.identifier }}'), 0)
+    {% set query %}
+        select coalesce(max(max_file_id), 0) from meta.incremental_marks where model_name = '{{ this.identifier }}'
+    {% endset %}
+    {{ scalar_at_run(query) or 0 }}
 {%- endmacro %}
 
 {# on-run-start: the table of marks (one row per incremental model), and the log of the days

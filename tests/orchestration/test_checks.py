@@ -83,6 +83,13 @@ def test_freshness_uses_the_centers_local_date(con):
     assert checks.freshness_problems(con, dt.date(2024, 3, 8), "Asia/Shanghai") == [
         "no calls started on 2024-03-08 (Asia/Shanghai) have been loaded"
     ]
+    # The zones furthest from UTC: the check's UTC bound must not cut their days short.
+    con.execute("delete from raw.calls")
+    con.execute("insert into raw.calls values ('2024-03-08 10:00:00')")  # 00:00 on 9 March at UTC+14
+    assert checks.freshness_problems(con, dt.date(2024, 3, 9), "Pacific/Kiritimati") == []
+    con.execute("delete from raw.calls")
+    con.execute("insert into raw.calls values ('2024-03-10 11:59:59')")  # 23:59:59 on 9 March at UTC-12
+    assert checks.freshness_problems(con, dt.date(2024, 3, 9), "Etc/GMT+12") == []
 
 
 def test_reconciliation_counts_every_row(con):
@@ -120,6 +127,14 @@ def test_reconciliation_counts_every_row(con):
         "calls/pbx/queue_log: 14 lines read but 13 accounted for "
         "(records, agent events, ignored, held, rejected)"
     ]
+    # The daily refresh checks the files after the last passed check: file 2 only, here.
+    con.execute("insert into raw.calls values (1)")  # file 1 is off too now
+    assert len(checks.reconciliation_problems(con, after_file_id=1)) == 1
+    assert len(checks.reconciliation_problems(con)) == 2
+    assert checks.reconciled_through(con) == 0
+    checks.mark_reconciled(con)
+    assert checks.reconciled_through(con) == 2
+    assert checks.reconciliation_problems(con, after_file_id=2) == []
 
 
 @pytest.mark.parametrize(
