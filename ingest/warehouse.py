@@ -293,33 +293,40 @@ def insert_rows(con: duckdb.DuckDBPyConnection, source: str, rows: pl.DataFrame,
             "raw.tickets",
             "raw.ticket_history",
             "ticket_id",
-            frame,
+            file_id,
             "greatest(created_at, coalesce(resolved_at, created_at), "
             "coalesce(closed_at, created_at), coalesce(callback_at, created_at)) desc, ",
         )
     elif source == "agents":
-        _refresh_latest(con, "raw.agents", "raw.agent_history", "agent_id", frame, "")
+        _refresh_latest(con, "raw.agents", "raw.agent_history", "agent_id", file_id, "")
 
 
-def _refresh_latest(con, table: str, history: str, key: str, frame: pl.DataFrame, order: str) -> None:
-    """Newest state per key: by the latest of its timestamps (tickets), then file order."""
-    con.register("_keys", frame.select(key).unique())
-    try:
-        con.execute(f"delete from {table} where {key} in (select {key} from _keys)")
-        con.execute(
-            f"""
-            insert into {table}
-            select * exclude (_rank) from (
-                select *, row_number() over (
-                    partition by {key} order by {order}_file_id desc, _row_number desc
-                ) as _rank
-                from {history}
-                where {key} in (select {key} from _keys)
-            ) where _rank = 1
-            """
-        )
-    finally:
-        con.unregister("_keys")
+def _refresh_latest(con, table: str, history: str, key: str, file_id: int, order: str) -> None:
+    """Newest state per key: by the latest of its timestamps (tickets), then file order.
+
+    The newest of (the key's newest state so far, this file's rows) is its newest over the whole
+    history, since the order is total: a file costs its own keys, not a read of the history.
+    """
+    con.execute(
+        f"create or replace temp table _candidates as select * from {history} where _file_id = ?", [file_id]
+    )
+    con.execute(
+        f"insert into _candidates by name "
+        f"select * from {table} where {key} in (select {key} from _candidates)"
+    )
+    con.execute(f"delete from {table} where {key} in (select {key} from _candidates)")
+    con.execute(
+        f"""
+        insert into {table} by name
+        select * exclude (_rank) from (
+            select *, row_number() over (
+                partition by {key} order by {order}_file_id desc, _row_number desc
+            ) as _rank
+            from _candidates
+        ) where _rank = 1
+        """
+    )
+    con.execute("drop table _candidates")
 
 
 def insert_rejected(
