@@ -29,6 +29,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,6 +151,7 @@ class PublishReport:
     fresh_file: bool
     keys_replaced: list[str] = field(default_factory=list)  # tables whose rebuilt keys were replaced
     spare_change: int | None = None  # the last store change the spare held before this publish
+    seconds: dict[str, float] = field(default_factory=dict)  # where the publish's time went
 
     def describe(self) -> str:
         parts = []
@@ -161,11 +163,17 @@ class PublishReport:
             parts.append(f"{len(self.copied_whole)} mart(s) copied whole")
         if self.unchanged:
             parts.append(f"{len(self.unchanged)} unchanged")
-        return ("a new published file: " if self.fresh_file else "") + "; ".join(parts)
+        timing = ", ".join(f"{phase} {sec:.1f} s" for phase, sec in self.seconds.items())
+        return (
+            ("a new published file: " if self.fresh_file else "")
+            + "; ".join(parts)
+            + (f" ({timing})" if timing else "")
+        )
 
 
 def publish(files: WarehouseFiles) -> PublishReport:
     """Bring the spare up to date from the store (one transaction) and swap it in atomically."""
+    started = time.perf_counter()
     fresh = _prepare_next(files)
     with open_for_writing(files.store) as con:
         con.execute(f"attach '{_quoted(files.next)}' as published")
@@ -176,16 +184,21 @@ def publish(files: WarehouseFiles) -> PublishReport:
         except BaseException:
             con.execute("rollback")
             raise
+        updated = time.perf_counter()
         con.execute("checkpoint published")
         con.execute("detach published")
+        report.seconds["update"] = updated - started
+        report.seconds["checkpoint"] = time.perf_counter() - updated
         # Rebuilt keys that no file which can become `.next` still lacks (those are the published
         # file and this one, both past the spare's change): the log stays the size of a few runs.
         if report.spare_change is not None and "mart_changed_keys" in _tables(con, store_name(con), "meta"):
             con.execute("delete from meta.mart_changed_keys where change_id <= ?", [report.spare_change])
     report.fresh_file = fresh
     os.chmod(files.next, 0o640)  # owner and group (the dashboards' and analysts'), not the world
+    synced = time.perf_counter()
     with open(files.next, "rb") as handle:
         os.fsync(handle.fileno())
+    report.seconds["sync"] = time.perf_counter() - synced
     if files.published.exists():
         files.spare.unlink(missing_ok=True)
         with contextlib.suppress(OSError):  # no hard links here: the next publish writes a new file
