@@ -48,7 +48,9 @@
 {%- endmacro %}
 
 {% macro date_literal(value) -%}
-    {%- if value is none -%}cast(null as date){%- else -%}cast('{{ value }}' as date){%- endif -%}
+    {%- if value is none -%}cast(null as date)
+    {%- else -%}cast('{{ value.strftime("%Y-%m-%d") if value.strftime is defined else value }}' as date)
+    {%- endif -%}
 {%- endmacro %}
 
 {# A model built by month (config rebuild_grain='month') rebuilds whole months: from the first
