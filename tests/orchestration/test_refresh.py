@@ -71,7 +71,9 @@ def test_a_failing_blocking_check_leaves_the_published_file_unchanged(center, pu
     digest = sha256(center["warehouse"])
     from orchestration import checks
 
-    monkeypatch.setattr(checks, "reconciliation_problems", lambda con: ["calls/new.csv: injected fault"])
+    monkeypatch.setattr(
+        checks, "reconciliation_problems", lambda con, after=0: ["calls/new.csv: injected fault"]
+    )
     assert not _refresh()
     assert sha256(center["warehouse"]) == digest
     status = json.loads(center["warehouse"].with_name(center["warehouse"].name + ".status.json").read_text())
