@@ -15,11 +15,11 @@ calls as (
 per_call as (
 
     select
-        call_id,
-        count(case when is_answered then 1 end) as answered_segments
-    from {{ ref('fct_call_segments') }}
-    where call_id in (select call_id from calls)
-    group by call_id
+        segments.call_id,
+        count(case when segments.is_answered then 1 end) as answered_segments
+    from {{ ref('fct_call_segments') }} as segments
+    where segments.call_id in (select in_scope.call_id from calls as in_scope)
+    group by segments.call_id
 
 )
 
