@@ -143,3 +143,11 @@ def test_partition_vars_rebuild_from_range_start_minus_fcr_window():
 
     assert reprocess_vars(PARTITION) == {"reprocess_from": "2024-03-01"}
     assert reprocess_vars(None) == {}
+    # A daily run (the partition is the newest call day built, or the day before it): the models'
+    # trailing window covers it, no var (dbt then parses only what changed). An older day (a
+    # backfill) still asks for its rebuild.
+    day = dt.date.fromisoformat(PARTITION)
+    assert reprocess_vars(PARTITION, day) == {}
+    assert reprocess_vars(PARTITION, day - dt.timedelta(days=1)) == {}
+    assert reprocess_vars(PARTITION, day + dt.timedelta(days=1)) == {}
+    assert reprocess_vars(PARTITION, day + dt.timedelta(days=2)) == {"reprocess_from": "2024-03-01"}

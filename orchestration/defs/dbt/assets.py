@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster import AssetExecutionContext
 from dagster_dbt import (
     DagsterDbtTranslator,
@@ -26,6 +27,7 @@ from dagster_dbt import (
 )
 
 from ingest.faults import crash_point
+from ingest.warehouse import open_for_writing
 from orchestration.defs.warehouse.resources import WarehouseResource
 
 FCR_WINDOW_DAYS = 7  # keep in step with var fcr_window_days (dbt_project.yml)
@@ -74,12 +76,44 @@ def prune_invocation_folders(target: Path, keep: int = 3) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def reprocess_vars(range_start: str | None) -> dict:
-    """dbt vars for a partition range: rebuild from the range start minus the FCR window."""
+def keep_parse_state(invocation_target: Path) -> None:
+    """dagster-dbt gives each build its own target folder, seeded with the project's
+    partial_parse.msgpack, and never copies the new one back: that file was left by `dbt parse`
+    with another profile (the store's path) and vars, so every refresh parsed the whole project.
+    The build's own file, put back, lets the next daily build parse only what changed."""
+    built = invocation_target / "partial_parse.msgpack"
+    if built.exists():
+        kept = invocation_target.parent / "partial_parse.msgpack"
+        shutil.copyfile(built, kept.with_suffix(".tmp"))
+        os.replace(kept.with_suffix(".tmp"), kept)
+
+
+def reprocess_vars(range_start: str | None, newest_built: dt.date | None = None) -> dict:
+    """dbt vars for a partition range: rebuild from the range start minus the FCR window.
+
+    None for a daily run: a range that starts on the newest call day in the store
+    (`newest_built`) or the day before it (calls queued after midnight are dated today). The
+    models' trailing window then starts no later than the range start less the FCR window, and
+    calls from new files widen it by themselves (macros/incremental.sql, late data). The vars then
+    stay the same from day to day, and dbt parses only what changed instead of the whole project.
+    """
     if range_start is None:
         return {}
     start = dt.date.fromisoformat(range_start[:10])
+    if newest_built is not None and start >= newest_built - dt.timedelta(days=1):
+        return {}
     return {"reprocess_from": (start - dt.timedelta(days=FCR_WINDOW_DAYS + 1)).isoformat()}
+
+
+def newest_built_day(store: Path) -> dt.date | None:
+    """The newest call day in the store (None: not built yet, or not readable now). Surveys trail
+    their calls, so every per-day mart's trailing window starts no later than from this day."""
+    try:  # as the loader opened it in this process: DuckDB refuses another configuration
+        with open_for_writing(store) as con:
+            (newest,) = con.execute("select max(call_date) from marts.fct_calls").fetchall()[0]
+    except duckdb.Error:
+        return None
+    return newest
 
 
 def build_dbt_assets(project: DbtProject, partitions_def: dg.PartitionsDefinition):
@@ -98,13 +132,15 @@ def build_dbt_assets(project: DbtProject, partitions_def: dg.PartitionsDefinitio
     def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         start = context.partition_key_range.start if context.has_partition_key else None
         # The run's tests read the days it rebuilt (macros/incremental.sql); `make check` reads all.
-        args = ["build", "--vars", json.dumps({"test_scope": "rebuilt", **reprocess_vars(start)})]
+        newest = newest_built_day(warehouse.files.store) if start is not None else None
+        args = ["build", "--vars", json.dumps({"test_scope": "rebuilt", **reprocess_vars(start, newest)})]
         with dbt_writes_to(warehouse.files.store):
             invocation = dbt.cli(args, context=context)
         for i, event in enumerate(invocation.stream()):
             yield event
             if i == 20:
                 crash_point("dbt.mid_build")
+        keep_parse_state(invocation.target_path)
         prune_invocation_folders(invocation.target_path.parent)
 
     return dbt_models
