@@ -20,7 +20,7 @@ DBT = $(RUN) dbt
 DEMO_DAYS ?= 90
 DEMO_CALLS_PER_DAY ?= 5000
 
-.PHONY: help install holidays generate load seed build check sql refresh orchestrator dashboard demo test lint format bench reliability clean
+.PHONY: help install holidays generate load seed build check sql refresh orchestrator dashboard metrics mf docs demo test lint format bench reliability clean
 
 help:  ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,6 +66,20 @@ sql: install  ## a read-only SQL prompt on the published warehouse (no file acce
 dashboard: install  ## serve the dashboards on http://127.0.0.1:8501
 	$(RUN) streamlit run dashboards/streamlit_app.py --server.headless true --server.address 127.0.0.1 \
 		--server.port 8501 --browser.gatherUsageStats false --client.toolbarMode viewer
+
+metrics: install  ## rewrite what comes from the metric declarations (docs/metrics.md's tables, dbt's copy)
+	$(RUN) python -m dashboards.metrics
+
+# MetricFlow reads dbt's semantic manifest (dbt parse writes it) and queries the published marts,
+# attached read-only (the analyst target of dbt_project/profiles.yml).
+mf: install  ## the semantic layer: make mf ARGS="query --metrics connect_rate --group-by metric_time__day,call__district"
+	@$(DBT) parse --quiet
+	DBT_TARGET=analyst $(RUN) mf $(ARGS)
+
+docs: install  ## build the dbt docs site (models, columns, metrics, lineage, exposures) and serve it on :8080
+	$(DBT) docs generate --quiet
+	@echo "dbt docs: http://127.0.0.1:8080 (Ctrl-C to stop)"
+	$(DBT) docs serve --host 127.0.0.1 --port 8080 --no-browser
 
 DEFAULT_WAREHOUSE := $(CURDIR)/data/warehouse.duckdb
 

@@ -3,6 +3,8 @@ it, as the center's managers read them. A full language switch is a change to th
 
 from __future__ import annotations
 
+from dashboards.metrics import catalogue
+
 LABELS: dict[str, str] = {
     # metrics
     "inbound": "Inbound 呼入总数",
@@ -11,19 +13,7 @@ LABELS: dict[str, str] = {
     "answered": "Connected 接通",
     "abandoned": "Abandoned 放弃",
     "short_abandoned": "Short abandons 短时放弃",
-    "connect_rate": "Connect rate 接通率",
-    "service_level": "Service level 服务水平",
-    "abandon_rate": "Abandonment 放弃率",
-    "asa_seconds": "ASA 平均应答速度",
-    "aht_seconds": "AHT 平均处理时长",
-    "acw_seconds": "ACW 话后处理时长",
-    "fcr_rate": "FCR 首次解决率",
-    "repeat_call_rate": "Repeat calls 重复来电率",
-    "csat": "CSAT 满意度",
     "nps": "NPS 净推荐值",
-    "survey_participation_rate": "Participation 参评率",
-    "transfer_rate": "Transfer rate 转接率",
-    "sla_compliance": "SLA compliance 工单及时率",
     "phone_hours": "Phone time (h:mm) 通话时长",
     "qa_score": "QA score 质检成绩",
     "phone_orders": "Phone orders 电话订购",
@@ -61,7 +51,6 @@ LABELS: dict[str, str] = {
     "compliance_target": "Compliance target 及时率目标",
     "callbacks_expected": "Callbacks due 应回访",
     "callbacks_made": "Called back 已回访",
-    "callback_rate": "Callback rate 回访率",
     "callback_satisfied": "Satisfied 满意",
     "callback_unsatisfied": "Unsatisfied 不满意",
     "callback_satisfaction": "Callback satisfaction 回访满意率",
@@ -210,5 +199,11 @@ LABELS: dict[str, str] = {
 
 
 def t(key: str, **values) -> str:
-    text = LABELS.get(key, key)
+    text = LABELS.get(key) or metric_label(key) or key
     return text.format(**values) if values else text
+
+
+def metric_label(key: str) -> str | None:
+    """A declared rate's name (models/semantic/_metrics.yml): short English name, then Chinese."""
+    metric = catalogue().get(key)
+    return f"{metric.short} {metric.label_zh}" if metric else None

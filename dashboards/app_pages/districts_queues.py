@@ -7,6 +7,7 @@ from dashboards.components import figures
 from dashboards.components.widgets import chart_and_table, empty, table
 from dashboards.data import queries
 from dashboards.filters import current
+from dashboards.metrics import rates_over_period
 from dashboards.strings import t
 
 f = current()
@@ -15,9 +16,7 @@ st.title(t("page_districts"))
 st.subheader(t("district"))
 daily = queries.district_daily(f.start, f.end, f.districts)
 if not empty(daily):
-    per_district = queries.rates_over_period(daily, ["district", "district_name_zh", "sort_order"]).sort(
-        "sort_order"
-    )
+    per_district = rates_over_period(daily, ["district", "district_name_zh", "sort_order"]).sort("sort_order")
     shown = per_district.select(
         "district_name_zh",
         "inbound",
@@ -39,7 +38,7 @@ if not empty(daily):
 intervals = queries.queue_intervals_30(f.start, f.end, f.queues)
 st.subheader(t("queue"))
 if not empty(intervals.filter(pl.col("offered") > 0)):
-    per_queue = queries.rates_over_period(intervals, ["queue"]).sort("offered", descending=True)
+    per_queue = rates_over_period(intervals, ["queue"]).sort("offered", descending=True)
     st.caption(t("queue_note"))
     table(
         per_queue.select(
@@ -50,21 +49,11 @@ if not empty(intervals.filter(pl.col("offered") > 0)):
     )
 
     st.subheader(t("heatmap_title"))
-    heat = (
-        intervals.with_columns(
-            weekday=pl.col("call_date").dt.weekday(), half_hour=pl.col("interval_start").dt.strftime("%H:%M")
-        )
-        .group_by("weekday", "half_hour")
-        .agg(
-            pl.col("offered").sum(),
-            pl.col("answered_within_sl").sum(),
-            (pl.col("answered") + pl.col("abandoned")).sum().alias("sl_base"),
-        )
-        .with_columns(
-            service_level=pl.when(pl.col("sl_base") > 0).then(
-                pl.col("answered_within_sl") / pl.col("sl_base")
-            )
-        )
+    heat = intervals.with_columns(
+        weekday=pl.col("call_date").dt.weekday(), half_hour=pl.col("interval_start").dt.strftime("%H:%M")
+    )
+    heat = rates_over_period(heat, ["weekday", "half_hour"]).select(
+        "weekday", "half_hour", "offered", "answered_within_sl", "service_level_base", "service_level"
     )
     metric = st.radio(
         t("filters"),

@@ -7,6 +7,7 @@ from dashboards.components import figures
 from dashboards.components.widgets import chart_and_table, empty, table
 from dashboards.data import queries
 from dashboards.filters import current
+from dashboards.metrics import rates_over_period
 from dashboards.strings import t
 
 f = current()
@@ -14,41 +15,28 @@ st.title(t("page_tickets"))
 sla = queries.ticket_sla(f.start, f.end, f.districts)
 if empty(sla):
     st.stop()
-summary = (
-    sla.group_by("ticket_type", "severity")
-    .agg(
-        pl.col(
-            "created",
-            "resolved",
-            "resolved_within_target",
-            "resolved_late",
-            "open_past_target",
-            "still_open",
-            "callbacks_expected",
-            "callbacks_made",
-            "callback_satisfied",
-            "callback_unsatisfied",
-        ).sum(),
-        pl.col("target_hours").max(),
-        pl.col("compliance_target").max(),
-    )
-    .with_columns(
-        sla_compliance=pl.when(pl.col("resolved_within_target") + pl.col("resolved_late") > 0).then(
-            pl.col("resolved_within_target") / (pl.col("resolved_within_target") + pl.col("resolved_late"))
-        ),
-        callback_rate=pl.when(pl.col("callbacks_expected") > 0).then(
-            pl.col("callbacks_made") / pl.col("callbacks_expected")
-        ),
-    )
-    .sort("ticket_type", "severity")
-)
+summary = rates_over_period(
+    sla, ["ticket_type", "severity"], pl.col("target_hours").max(), pl.col("compliance_target").max()
+).sort("ticket_type", "severity")
 st.subheader(t("sla_compliance"))
 with_target = summary.filter(pl.col("target_hours").is_not_null()).with_columns(
     label=pl.format("{} {}", "ticket_type", "severity")
 )
 chart_and_table(
     figures.bars(with_target, "label", "sla_compliance", t("sla_compliance"), percent=True),
-    summary,
+    summary.select(
+        "ticket_type",
+        "severity",
+        "target_hours",
+        "created",
+        "resolved",
+        "resolved_within_target",
+        "resolved_late",
+        "sla_compliance",
+        "compliance_target",
+        "open_past_target",
+        "still_open",
+    ),
     f"ticket_sla_{f.start}_{f.end}",
     "tickets_sla",
 )
@@ -69,6 +57,7 @@ callbacks = summary.filter(pl.col("callbacks_expected") > 0).select(
     "callback_rate",
     "callback_satisfied",
     "callback_unsatisfied",
+    "callback_satisfaction",
 )
 if not empty(callbacks):
     table(callbacks, "callbacks", "tickets_callbacks")

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import math
 
-RATE_COLUMNS = {
-    "connect_rate",
-    "service_level",
-    "abandon_rate",
-    "fcr_rate",
-    "repeat_call_rate",
-    "csat",
-    "survey_participation_rate",
-    "transfer_rate",
-    "sla_compliance",
-    "share",
-    "acw_known_share",
-    "callback_rate",
-    "callback_satisfaction",
-}
-SECONDS_COLUMNS = {"asa_seconds", "aht_seconds", "acw_seconds", "talk_seconds_per_call"}
+from dashboards.metrics import catalogue
+
+# The declared rates by unit (models/semantic/_metrics.yml), and the marts' other shares.
+RATE_COLUMNS = {m.name for m in catalogue().values() if m.unit == "fraction"} | {"share", "compliance_target"}
+SECONDS_COLUMNS = {m.name for m in catalogue().values() if m.unit == "seconds"}
 HOURS_COLUMNS = {"phone_hours"}
 
 

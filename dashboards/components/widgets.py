@@ -10,6 +10,7 @@ import streamlit as st
 import xlsxwriter
 
 from dashboards.components.formatting import RATE_COLUMNS, SECONDS_COLUMNS, fmt
+from dashboards.metrics import catalogue
 from dashboards.strings import t
 
 
@@ -96,9 +97,6 @@ def chart_and_table(fig: go.Figure, frame: pl.DataFrame, name: str, key: str) ->
         table(frame, name, key)
 
 
-LOWER_IS_BETTER = {"abandon_rate", "asa_seconds", "aht_seconds", "acw_seconds", "repeat_call_rate"}
-
-
 def _delta(column: str, value, other) -> str | None:
     if value is None or other is None:
         return None
@@ -118,15 +116,20 @@ def kpi_tile(
     target: float | None = None,
     note: str = "",
 ) -> None:
-    """A KPI with its delta vs the previous day; vs the same weekday last week and the target in the help."""
+    """A KPI with its delta vs the previous day, coloured by the metric's good direction; the
+    same weekday last week, the target and the definition in the help."""
     value = day.get(column)
+    metric = catalogue().get(column)
     helps = [f"{t('vs_last_week')}: {_delta(column, value, (last_week or {}).get(column)) or '—'}"]
     if target is not None:
         helps.append(f"{t('target')}: {fmt(column, target)}")
+    if metric:
+        helps.append(metric.definition)
+    direction = metric.direction if metric else "higher"
     container.metric(
         t(column) + (f" ({note})" if note else ""),
         fmt(column, value),
         delta=_delta(column, value, (previous or {}).get(column)),
-        delta_color="inverse" if column in LOWER_IS_BETTER else "normal",
+        delta_color={"higher": "normal", "lower": "inverse"}.get(direction, "off"),
         help=" · ".join(helps),
     )

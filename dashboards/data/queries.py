@@ -18,6 +18,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards.access import AGENT_TABLES, Viewer, scope_sql
+from dashboards.metrics import catalogue
 from ingest import settings
 
 
@@ -135,34 +136,9 @@ def district_daily(start, end, districts: list[str]) -> pl.DataFrame:
     )
 
 
-RATE_COUNTS = ["offered", "answered", "abandoned", "short_abandoned", "answered_within_sl",
-               "answered_wait_seconds", "handle_seconds"]  # fmt: skip
-
-
-def rates_over_period(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-    """A period's rates from the summed daily counts (never an average of daily rates), with the
-    definitions of docs/metrics.md; NULL where the denominator is empty."""
-
-    def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
-        return pl.when(denominator > 0).then(numerator / denominator)
-
-    present = [c for c in ["inbound", *RATE_COUNTS] if c in frame.columns]
-    return (
-        frame.group_by(by)
-        .agg(pl.col(present).sum())
-        .with_columns(
-            connect_rate=ratio(pl.col("answered"), pl.col("offered")),
-            abandon_rate=ratio(pl.col("abandoned"), pl.col("offered") - pl.col("short_abandoned")),
-            service_level=ratio(pl.col("answered_within_sl"), pl.col("answered") + pl.col("abandoned")),
-            asa_seconds=ratio(pl.col("answered_wait_seconds"), pl.col("answered")),
-            aht_seconds=ratio(pl.col("handle_seconds"), pl.col("answered")),
-        )
-    )
-
-
 def kpi_targets() -> dict[str, float]:
-    rows = query("select kpi_code, target_value from marts.dim_kpi_targets")
-    return dict(zip(rows["kpi_code"].to_list(), rows["target_value"].to_list(), strict=True))
+    """Each rate's target as declared (models/semantic/_metrics.yml)."""
+    return {m.name: m.target for m in catalogue().values() if m.target is not None}
 
 
 def queue_intervals_30(start, end, queues) -> pl.DataFrame:
@@ -289,10 +265,10 @@ def satisfaction_daily(start, end) -> pl.DataFrame:
 
 
 def csat_by_agent(start, end) -> pl.DataFrame:
+    """The agents' scored and satisfied surveys per day (metrics.rates_over_period rolls them up)."""
     return query(
-        "select agent_id, agent_name, team, sum(csat_scored) as csat_scored, "
-        "sum(csat * csat_scored) / nullif(sum(csat_scored), 0) as csat "
-        "from marts.rpt_agent_daily where call_date between ? and ? group by all order by csat desc nulls last",
+        "select agent_id, agent_name, team, csat_scored, csat_satisfied "
+        "from marts.rpt_agent_daily where call_date between ? and ?",
         start,
         end,
     )

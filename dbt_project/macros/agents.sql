@@ -123,6 +123,7 @@ figures as (
         {{ safe_ratio('fcr.fcr_resolved', 'fcr.fcr_eligible') }} as fcr_rate,
         case when fcr.fcr_eligible > 0 then fcr.fcr_provisional = 0 end as is_fcr_final,
         coalesce(surveys.csat_scored, 0) as csat_scored,
+        coalesce(surveys.csat_satisfied, 0) as csat_satisfied,
         {{ safe_ratio('surveys.csat_satisfied', 'surveys.csat_scored') }} as csat,
         coalesce(qa.qa_evaluations, 0) as qa_evaluations,
         qa.qa_score,

@@ -4,7 +4,8 @@ agents who handled calls, and the agents Erlang C requires for the service-level
 A dbt Python model (dbt-duckdb runs it in process): the Erlang C functions below are pure and
 tested against published cases (tests/dbt/test_erlang.py, shared erlang-oracles data).
 Traffic A = offered calls × AHT / interval length; required agents = the smallest N > A whose
-service level (answered within var service_level_seconds) reaches var service_level_target.
+service level (answered within var service_level_seconds) reaches the service_level target
+(models/semantic/_metrics.yml).
 """
 
 import math
@@ -91,7 +92,12 @@ def model(dbt, session):
     # meta.mart_changes (the publisher copies this small table whole; its tests read it whole).
     dbt.config(materialized="incremental", incremental_strategy="delete+insert", unique_key="call_date")
     target_seconds = float(dbt.config.get("service_level_seconds") or 20)
-    target = float(dbt.config.get("service_level_target") or 0.8)
+    # The service-level target is declared with the metric (models/semantic/_metrics.yml).
+    declared = dbt.ref("dim_kpi_targets").filter("kpi_code = 'service_level'").project("target_value")
+    declared = declared.limit(1).fetchall()
+    if not declared or declared[0][0] is None:
+        raise ValueError("service_level has no target in models/semantic/_metrics.yml (meta.target)")
+    target = float(declared[0][0])
     first_day = rebuilt_from(session) if dbt.is_incremental else None
     since = f" and call_date >= date '{first_day}'" if first_day else ""
     calls = dbt.ref("fct_calls")

@@ -11,6 +11,10 @@
 -- are real stretches of time: a day has 46 half hours when daylight saving starts and 50 when it
 -- ends (the local 01:00 and 01:30 twice, told apart by interval_start_utc). Incremental by
 -- call_date (the segment's date), like fct_call_segments.
+{% set counts = ['offered', 'answered', 'abandoned', 'short_abandoned', 'timed_out', 'other_exit',
+                 'abandon_base', 'service_level_base', 'answered_within_sl', 'answered_wait_seconds',
+                 'handle_seconds'] %}
+{% set rates = ['connect_rate', 'abandon_rate', 'service_level', 'asa_seconds', 'aht_seconds'] %}
 with
 
 segments as (
@@ -82,9 +86,8 @@ by_interval as (
             {{ minutes }} as interval_minutes,
             interval_{{ minutes }}_start_utc as interval_start_utc,
             queue,
-            count(*) as offered,
-            {{ outcome_counts() }},
-            sum(handle_seconds) as handle_seconds,
+            -- A segment is counted as the calls semantic model counts a call.
+            {{ measure_columns('calls', only=counts) }},
             count(distinct case when is_answered then agent_id end) as agents_handling
         from segments
         group by 1, 2, 3, 4
@@ -101,15 +104,7 @@ counts as (
         grid.interval_start_utc,
         grid.interval_minutes,
         grid.queue,
-        coalesce(by_interval.offered, 0) as offered,
-        coalesce(by_interval.answered, 0) as answered,
-        coalesce(by_interval.abandoned, 0) as abandoned,
-        coalesce(by_interval.short_abandoned, 0) as short_abandoned,
-        coalesce(by_interval.timed_out, 0) as timed_out,
-        coalesce(by_interval.other_exit, 0) as other_exit,
-        coalesce(by_interval.answered_within_sl, 0) as answered_within_sl,
-        by_interval.answered_wait_seconds,
-        by_interval.handle_seconds,
+        {{ measure_columns_or_zero('calls', 'by_interval', only=counts) }},
         coalesce(by_interval.agents_handling, 0) as agents_handling
     from grid
     left join by_interval
@@ -123,9 +118,5 @@ counts as (
 
 select
     *,
-    {{ safe_ratio('answered', 'offered') }} as connect_rate,
-    {{ safe_ratio('abandoned', 'offered - short_abandoned') }} as abandon_rate,
-    {{ safe_ratio('answered_within_sl', 'answered + abandoned') }} as service_level,
-    {{ safe_ratio('answered_wait_seconds', 'answered') }} as asa_seconds,
-    {{ safe_ratio('handle_seconds', 'answered') }} as aht_seconds
+    {{ metric_columns('calls', only=rates) }}
 from counts

@@ -1,9 +1,3 @@
--- One row per KPI with the target the dashboards compare it with (seeds/kpi_targets.csv).
-select
-    kpi_code,
-    kpi_name_zh,
-    kpi_name_en,
-    target_value,
-    comparison,
-    unit
-from {{ ref('kpi_targets') }}
+-- One row per rate the product reports (models/semantic/_metrics.yml): its names, unit, which
+-- direction is good, the target (NULL when the center has none) and the comparison that meets it.
+{{ metric_target_rows() }}

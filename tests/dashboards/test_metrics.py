@@ -1,0 +1,93 @@
+"""The metric catalogue (dashboards/metrics.py) over the declarations in dbt_project/models/semantic/:
+what is generated from them is current, each rate is well formed, and a period's rate is the
+summed numerator over the summed denominator (worked by hand below)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from dashboards import metrics
+from dashboards.components.formatting import RATE_COLUMNS, SECONDS_COLUMNS
+from dashboards.strings import t
+
+
+def test_generated_files_are_current():
+    # docs/metrics.md's tables and dbt's copy for unit tests: `make metrics` rewrites them.
+    assert metrics.main(["--check"]) == 0, "run `make metrics`"
+
+
+def test_every_rate_is_a_ratio_of_two_counts_of_one_fact_table_with_names_and_direction():
+    declared = metrics.catalogue()
+    assert {"connect_rate", "abandon_rate", "service_level", "asa_seconds", "aht_seconds", "fcr_rate",
+            "repeat_call_rate", "csat", "sla_compliance"} <= set(declared)  # fmt: skip
+    for metric in declared.values():
+        numerator, denominator = metrics.measures()[metric.numerator], metrics.measures()[metric.denominator]
+        assert numerator.semantic_model == denominator.semantic_model == metric.semantic_model, metric.name
+        assert metric.unit in ("fraction", "seconds") and metric.direction in ("higher", "lower", "none")
+        assert metric.label and metric.label_zh and metric.definition, metric.name
+        assert metric.name in (RATE_COLUMNS if metric.unit == "fraction" else SECONDS_COLUMNS)
+        assert metric.label_zh in t(metric.name)  # the pages' label comes from the declaration
+
+
+def test_meets_target_follows_the_good_direction():
+    connect, abandon = metrics.catalogue()["connect_rate"], metrics.catalogue()["abandon_rate"]
+    assert (connect.target, abandon.target) == (0.90, 0.05)
+    assert connect.meets_target(0.90) is True and connect.meets_target(0.89) is False
+    assert abandon.meets_target(0.05) is True and abandon.meets_target(0.051) is False
+    assert connect.meets_target(None) is None
+    assert metrics.catalogue()["aht_seconds"].meets_target(300) is None  # no target set
+
+
+def test_a_period_rate_is_summed_numerator_over_summed_denominator():
+    # Day 1: 9 of 10 answered (90 %); day 2: 1 of 2 (50 %). The week: 10 / 12 = 83.3 %, not the
+    # mean of the daily rates (70 %). Day 3 in week 2 had no calls: counts 0, every rate NULL, and
+    # a sum over no answered call stays NULL. Day 2's counts arrive as Decimals (DuckDB's 128-bit
+    # sums): still divided as numbers, not as whole numbers.
+    days = pl.DataFrame(
+        {
+            "week": [1, 1, 2],
+            "offered": [10, 2, 0],
+            "answered": [9, 1, 0],
+            "abandoned": [1, 0, 0],
+            "abandon_base": [1, 1, 0],
+            "answered_wait_seconds": [90.0, 30.0, None],
+            "acw_known_segments": [Decimal(7), Decimal(0), Decimal(0)],
+            "answered_segments": [Decimal(8), Decimal(1), Decimal(0)],
+        }
+    )
+    week = metrics.rates_over_period(days, ["week"]).sort("week").to_dicts()
+    assert week[0]["offered"] == 12 and week[0]["answered"] == 10
+    assert week[0]["connect_rate"] == pytest.approx(10 / 12)
+    assert week[0]["abandon_rate"] == pytest.approx(1 / 2)
+    assert week[0]["asa_seconds"] == pytest.approx(120 / 10)
+    assert week[0]["acw_known_share"] == pytest.approx(7 / 9)
+    assert week[1]["offered"] == 0 and week[1]["connect_rate"] is None and week[1]["abandon_rate"] is None
+    assert week[1]["answered_wait_seconds"] is None and week[1]["asa_seconds"] is None
+    # A rate whose denominator the frame lacks is not made up.
+    assert "service_level" not in week[0]
+
+
+def test_a_roll_up_keeps_other_aggregations_and_the_group_columns():
+    frame = pl.DataFrame(
+        {
+            "day": [dt.date(2024, 3, 1)] * 2,
+            "ticket_type": ["repair"] * 2,
+            "target_hours": [24.0, 24.0],
+            "resolved_within_target": [3, 1],
+            "sla_base": [4, 0],
+        }
+    )
+    rolled = metrics.rates_over_period(frame, ["ticket_type"], pl.col("target_hours").max()).to_dicts()
+    assert rolled == [
+        {
+            "ticket_type": "repair",
+            "resolved_within_target": 4,
+            "sla_base": 4,
+            "target_hours": 24.0,
+            "sla_compliance": 1.0,
+        }
+    ]
