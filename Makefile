@@ -76,10 +76,12 @@ mf: install  ## the semantic layer: make mf ARGS="query --metrics connect_rate -
 	@$(DBT) parse --quiet
 	DBT_TARGET=analyst $(RUN) mf $(ARGS)
 
+# The docs read the published warehouse read-only (analyst target) for the catalog, into their own
+# target folder so that the refresh's manifest and parse state stay as they are.
 docs: install  ## build the dbt docs site (models, columns, metrics, lineage, exposures) and serve it on :8080
-	$(DBT) docs generate --quiet
+	DBT_TARGET=analyst DBT_TARGET_PATH=target/docs $(DBT) docs generate --no-compile --quiet
 	@echo "dbt docs: http://127.0.0.1:8080 (Ctrl-C to stop)"
-	$(DBT) docs serve --host 127.0.0.1 --port 8080 --no-browser
+	DBT_TARGET=analyst DBT_TARGET_PATH=target/docs $(DBT) docs serve --host 127.0.0.1 --port 8080 --no-browser
 
 DEFAULT_WAREHOUSE := $(CURDIR)/data/warehouse.duckdb
 

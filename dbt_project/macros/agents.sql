@@ -187,6 +187,7 @@ select * from ranked
     fcr_rate,
     is_fcr_final,
     csat_scored,
+    csat_satisfied,
     csat,
     qa_evaluations,
     qa_score,

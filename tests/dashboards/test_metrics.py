@@ -5,10 +5,13 @@ summed numerator over the summed denominator (worked by hand below)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 
 from dashboards import metrics
 from dashboards.components.formatting import RATE_COLUMNS, SECONDS_COLUMNS
@@ -91,3 +94,23 @@ def test_a_roll_up_keeps_other_aggregations_and_the_group_columns():
             "sla_compliance": 1.0,
         }
     ]
+
+
+def test_the_exposures_list_the_marts_each_page_reads():
+    # A page's marts are those of the queries it calls (dashboards/data/queries.py).
+    root = Path(__file__).resolve().parents[2]
+    source = (root / "dashboards" / "data" / "queries.py").read_text(encoding="utf-8")
+    reads = {
+        found.group(1): set(re.findall(r"marts\.(\w+)", found.group(0)))
+        for found in re.finditer(r"^def (\w+)\(.*?(?=^def |\Z)", source, re.S | re.M)
+    }
+    exposures = yaml.safe_load((root / "dbt_project/models/marts/_dashboards__exposures.yml").read_text())
+    declared = {
+        e["name"]: {re.sub(r"ref\('(\w+)'\)", r"\1", d) for d in e["depends_on"]}
+        for e in exposures["exposures"]
+    }
+    pages = {p.stem: p for p in (root / "dashboards" / "app_pages").glob("*.py")}
+    assert set(declared) == set(pages)
+    for name, page in pages.items():
+        calls = set(re.findall(r"queries\.(\w+)\(", page.read_text(encoding="utf-8")))
+        assert set().union(*(reads.get(call, set()) for call in calls)) == declared[name], name
