@@ -231,7 +231,8 @@ def doc_blocks() -> str:
         blocks.append(f"{{% docs metric_{measure.name} %}}\n{measure.description}\n{{% enddocs %}}\n")
     for m in catalogue().values():
         target = f" Target {_number(m.target, m.unit)} ({good_side(m)})." if m.target is not None else ""
-        text = f"{m.label} ({m.label_zh}): {m.definition} `{m.numerator}` ÷ `{m.denominator}`, NULL when 0.{target}"
+        ratio = f"`{m.numerator}` ÷ `{m.denominator}`, NULL when 0."
+        text = f"{m.label} ({m.label_zh}): {m.definition} {ratio}{target}"
         blocks.append(f"{{% docs metric_{m.name} %}}\n{text}\n{{% enddocs %}}\n")
     return "\n".join(blocks)
 
