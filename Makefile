@@ -40,7 +40,7 @@ generate: install  ## write the demo center's landing files (90 days ending yest
 load: install  ## load new landing files into the raw schema of the store (<warehouse>.store)
 	$(RUN) python -m ingest load "$(LANDING_DIR)"
 
-seed: install  ## load the reference seeds (districts, reasons, queues, targets, holidays)
+seed: install  ## load the reference seeds (districts, reasons, queues, SLA targets, holidays)
 	DBT_DUCKDB_PATH="$(DUCKDB_DATABASE).store" $(DBT) seed --quiet
 
 build: install  ## dbt build: seeds, models and tests on the store (make refresh publishes)
