@@ -80,7 +80,7 @@
 
 {% macro last_seen_file_id() -%}
     {% set query %}
-        select coalesce(max(max_file_id), 0) from meta.incremental_marks where model_name = '{{ this.identifier }}'
+        select coalesce(max(max_file_id), 0) from {{ source('meta', 'incremental_marks') }} where model_name = '{{ this.identifier }}'
     {% endset %}
     {{ scalar_at_run(query) or 0 }}
 {%- endmacro %}
@@ -168,19 +168,19 @@
             {% if node.config.get('rebuild_by') == 'key' %}
             (
                 {{ node.config.unique_key }} in (
-                    select keys.key_value from meta.mart_changed_keys as keys
-                    inner join meta.mart_changes as changes on keys.change_id = changes.change_id
+                    select keys.key_value from {{ source('meta', 'mart_changed_keys') }} as keys
+                    inner join {{ source('meta', 'mart_changes') }} as changes on keys.change_id = changes.change_id
                     where changes.model_name = '{{ relation.identifier }}'
                         and changes.invocation_id = '{{ invocation_id }}'
                 )
                 or not coalesce((
-                    select bool_and(by_key) from meta.mart_changes
+                    select bool_and(by_key) from {{ source('meta', 'mart_changes') }}
                     where model_name = '{{ relation.identifier }}' and invocation_id = '{{ invocation_id }}'
                 ), false)
             )
             {% else %}
             {{ node.config.unique_key }} >= coalesce((
-                select min(rebuilt_from) from meta.mart_changes
+                select min(rebuilt_from) from {{ source('meta', 'mart_changes') }}
                 where model_name = '{{ relation.identifier }}' and invocation_id = '{{ invocation_id }}'
                 having bool_and(rebuilt_from is not null)
             ), date '0001-01-01')

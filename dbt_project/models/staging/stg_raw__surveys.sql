@@ -25,7 +25,10 @@ renamed as (
         ---------- when
         sent_at,
         responded_at,
-        cast({{ to_local('sent_at') }} as date) as sent_date
+        cast({{ to_local('sent_at') }} as date) as sent_date,
+
+        ---------- lineage
+        _file_id as file_id
 
     from source
 

@@ -33,7 +33,10 @@ renamed as (
 
         ---------- when (local)
         {{ to_local('created_at') }} as created_at_local,
-        cast({{ to_local('created_at') }} as date) as created_date
+        cast({{ to_local('created_at') }} as date) as created_date,
+
+        ---------- lineage (the file of the ticket's newest state)
+        _file_id as file_id
 
     from source
 

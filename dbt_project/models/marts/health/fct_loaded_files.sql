@@ -28,4 +28,4 @@ select
         as are_lines_accounted_for,
     message,
     loaded_at
-from {{ source('raw', 'loaded_files') }}
+from {{ ref('stg_raw__loaded_files') }}

@@ -11,9 +11,9 @@ rejected as (
         column_name,
         message,
         row_number,
-        cast(raw_values as varchar) as raw_values,
+        raw_values,
         row_number() over (partition by source, file_path, rule order by row_number) as example_number
-    from {{ source('raw', 'rejected_rows') }}
+    from {{ ref('stg_raw__rejected_rows') }}
 
 )
 
