@@ -109,12 +109,6 @@ class LineAccount:
     held: int = 0  # lines of calls still open at the end of the file, waiting for the next file
     rejected: int = 0  # lines rejected with a rule
 
-    @property
-    def balanced(self) -> bool:
-        return self.source_lines + self.carried_in == (
-            self.in_records + self.agent_events + self.ignored + self.held + self.rejected
-        )
-
 
 @dataclass
 class Adapted:
