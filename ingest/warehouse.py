@@ -329,6 +329,13 @@ def _refresh_latest(con, table: str, history: str, key: str, file_id: int, order
     con.execute("drop table _candidates")
 
 
+def rows_stored(con: duckdb.DuckDBPyConnection, source: str, file_id: int) -> int:
+    """Rows of the file in its raw table (history tables for tickets and agents)."""
+    return con.execute(f"select count(*) from {RAW_TABLES[source]} where _file_id = ?", [file_id]).fetchall()[
+        0
+    ][0]
+
+
 def insert_rejected(
     con: duckdb.DuckDBPyConnection, source: str, file_id: int, file_path: str, rejected: pl.DataFrame
 ) -> None:

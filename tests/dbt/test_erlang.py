@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import math
+import re
 from pathlib import Path
 
 import pytest
@@ -42,19 +42,17 @@ def _value(case: dict) -> float:
     if metric == "asa_s":
         return erlang.average_speed_of_answer(traffic, agents, aht)
     if metric == "occupancy":
-        return traffic / agents
+        return erlang.occupancy(traffic, agents)
     occupancy = float(case["max_occupancy"]) if case["max_occupancy"] else None
     if metric in ("raw_agents_required", "agents_required_for_sl"):
         return erlang.required_agents(calls, aht, interval, target_s, float(case["target_sl"]), occupancy)
     if metric == "agents_after_shrinkage":
         raw = erlang.required_agents(calls, aht, interval, target_s, float(case["target_sl"]), occupancy)
         return erlang.with_shrinkage(raw, float(case["shrinkage"]))
-    if metric == "agents_required_for_asa_le_120s":
-        n = math.floor(traffic) + 1
-        while erlang.average_speed_of_answer(traffic, n, aht) > 120:
-            n += 1
-        return n
-    pytest.skip(f"metric {metric} is not computed by the warehouse")
+    asa_target = re.fullmatch(r"agents_required_for_asa_le_(\d+)s", metric)
+    if asa_target:
+        return erlang.agents_for_asa(traffic, aht, float(asa_target.group(1)))
+    raise AssertionError(f"no warehouse function for the Erlang C case metric {metric}")
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: f"{c['case_id']}-{c['metric']}")

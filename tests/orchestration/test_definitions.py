@@ -46,6 +46,7 @@ def test_asset_graph_snapshot(defs):
     lines = _graph_lines(defs)
     if os.environ.get("UPDATE_SNAPSHOTS"):
         SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        pytest.skip(f"{SNAPSHOT.name} rewritten: review its diff, then run without UPDATE_SNAPSHOTS")
     assert lines == SNAPSHOT.read_text(encoding="utf-8").splitlines()
     # The load feeds dbt's sources; dbt feeds the publish step, which is last.
     assert "marts/fct_calls <- intermediate/int_calls_fcr_flagged, raw/loaded_files" in lines

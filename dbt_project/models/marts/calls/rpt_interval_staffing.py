@@ -39,6 +39,19 @@ def average_speed_of_answer(traffic: float, agents: int, aht_seconds: float) -> 
     return wait_probability(traffic, agents) * aht_seconds / (agents - traffic)
 
 
+def occupancy(traffic: float, agents: int) -> float:
+    """Share of the agents' time spent on calls: traffic carried ÷ agents (Erlang C carries it all)."""
+    return traffic / agents
+
+
+def agents_for_asa(traffic: float, aht_seconds: float, max_asa_seconds: float) -> int:
+    """Smallest number of agents whose average speed of answer is at most max_asa_seconds."""
+    agents = math.floor(traffic) + 1
+    while average_speed_of_answer(traffic, agents, aht_seconds) > max_asa_seconds:
+        agents += 1
+    return agents
+
+
 def required_agents(
     calls: float,
     aht_seconds: float | None,
