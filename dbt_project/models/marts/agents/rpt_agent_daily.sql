@@ -1,7 +1,8 @@
 -- One row per agent and local date with answered calls: volume, handling, quality, orders,
 -- phone time against the daily cap, and rankings within the team and the center.
 with figures as (
-    {{ agent_period_figures(as_day) }}
+    select * from {{ ref('int_agent_period_figures') }}
+    where period_type = 'day'
 )
 
 select

@@ -1,7 +1,8 @@
 -- One row per agent and month with answered calls: the same figures as rpt_agent_daily over the
 -- month, days over the phone-time cap, and rankings with the change since the previous month.
 with figures as (
-    {{ agent_period_figures(as_month) }}
+    select * from {{ ref('int_agent_period_figures') }}
+    where period_type = 'month'
 )
 
 select

@@ -48,7 +48,8 @@ teams as (
         monthly.month_start,
         monthly.team,
         avg(cast(monthly.answered as double)) as avg_answered_per_agent,
-        avg(monthly.qa_score) as qa_score,
+        -- The team's QA score is the mean over its evaluations, not a mean of its agents' means.
+        {{ safe_ratio('sum(monthly.qa_score_total)', 'sum(monthly.qa_evaluations)') }} as qa_score,
         sum(cast(monthly.phone_orders as double)) as phone_orders,
         avg(agent_totals.total_points) as team_appraisal_avg
     from monthly
