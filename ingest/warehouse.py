@@ -9,6 +9,9 @@ import polars as pl
 
 from ingest.contracts import CONTRACTS, Contract
 
+# The one list of raw tables. RAW_TABLES: where each source's accepted rows land (every row,
+# history included). LOADED_TABLES: every table a load writes and dbt's sources read, in the
+# order the orchestration declares them as assets.
 RAW_TABLES = {
     "calls": "raw.calls",
     "tickets": "raw.ticket_history",  # raw.tickets is derived: the newest state per ticket
@@ -16,6 +19,8 @@ RAW_TABLES = {
     "qa": "raw.qa_evaluations",
     "agents": "raw.agent_history",  # raw.agents is derived: the newest file's row per agent
 }
+LOADED_TABLES = ["calls", "tickets", "ticket_history", "surveys", "qa_evaluations", "agents", "agent_history",
+                 "loaded_files", "rejected_rows"]  # fmt: skip
 _SQL_TYPES = {
     "text": "varchar",
     "int": "bigint",

@@ -8,14 +8,7 @@ import statistics
 
 import duckdb
 
-# raw table of each source, and whether identical re-delivered rows are stored again.
-_LANDED = {
-    "calls": "raw.calls",
-    "tickets": "raw.ticket_history",
-    "surveys": "raw.surveys",
-    "qa": "raw.qa_evaluations",
-    "agents": "raw.agent_history",
-}
+from ingest.warehouse import RAW_TABLES
 
 
 def reconciliation_problems(con: duckdb.DuckDBPyConnection, after_file_id: int = 0) -> list[str]:
@@ -26,7 +19,7 @@ def reconciliation_problems(con: duckdb.DuckDBPyConnection, after_file_id: int =
     after = int(after_file_id)  # raw tables are stored in load order: the filter skips the history
     stored = " union all ".join(
         f"select _file_id as file_id, count(*) as n from {table} where _file_id > {after} group by 1"
-        for table in _LANDED.values()
+        for table in RAW_TABLES.values()
     )
     rows = con.execute(
         f"""

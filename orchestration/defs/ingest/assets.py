@@ -5,15 +5,13 @@ from dagster import AssetExecutionContext
 
 from ingest import settings
 from ingest.loader import LOAD_ORDER, load_landing
-from ingest.warehouse import open_for_writing
+from ingest.warehouse import LOADED_TABLES, open_for_writing
 from orchestration import checks
 from orchestration import inputs as refresh_inputs
 from orchestration.defs.warehouse.resources import WarehouseResource
 from orchestration.publishing import open_store
 
-RAW_TABLES = ["calls", "tickets", "ticket_history", "surveys", "qa_evaluations", "agents", "agent_history",
-              "loaded_files", "rejected_rows"]  # fmt: skip
-RAW_KEYS = [dg.AssetKey(["raw", table]) for table in RAW_TABLES]
+RAW_KEYS = [dg.AssetKey(["raw", table]) for table in LOADED_TABLES]
 
 
 def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> list:
