@@ -89,7 +89,7 @@ demo: install  ## install, generate the demo, refresh, show yesterday's numbers,
 	@# A new demo is a new 90-day window: start its warehouse afresh (only at the default path).
 	@if [ "$(DUCKDB_DATABASE)" = "$(DEFAULT_WAREHOUSE)" ]; then rm -f "$(DEFAULT_WAREHOUSE)" "$(DEFAULT_WAREHOUSE)".*; fi
 	@$(MAKE) --no-print-directory generate refresh
-	@$(RUN) python -m ingest summary
+	@$(RUN) python -m orchestration.summary
 	@$(RUN) python -m dashboards.users demo
 	@echo "Analysts: open $(DUCKDB_DATABASE) read-only (see README, Querying the warehouse)."
 	@echo "Dashboards: http://127.0.0.1:8501 (Ctrl-C to stop)"

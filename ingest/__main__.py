@@ -1,7 +1,8 @@
-"""Command line: `python -m ingest load [LANDING_DIR]` and `python -m ingest summary`.
+"""Command line: `python -m ingest load [LANDING_DIR]`.
 
-Both work on the refresh's store (`<DUCKDB_DATABASE>.store`): the loader writes raw there, and
-`make refresh` publishes the marts built from it to DUCKDB_DATABASE."""
+It works on the refresh's store (`<DUCKDB_DATABASE>.store`): the loader writes raw there, and
+`make refresh` publishes the marts built from it to DUCKDB_DATABASE (`python -m
+orchestration.summary` prints what the store holds)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import duckdb
 
 from ingest import settings
 from ingest.loader import LoadError, load_landing
-from ingest.summary import print_summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,14 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     load = sub.add_parser("load", help="load new landing files into the warehouse")
     load.add_argument("landing_dir", nargs="?", type=Path, help="default: $LANDING_DIR")
     load.add_argument("--database", type=Path, help="default: $DUCKDB_DATABASE.store")
-    summary = sub.add_parser("summary", help="print what the warehouse holds")
-    summary.add_argument("--database", type=Path, help="default: $DUCKDB_DATABASE.store")
     args = parser.parse_args(argv)
 
     try:
         database = args.database or settings.store_path()
-        if args.command == "summary":
-            return print_summary(database)
         landing = args.landing_dir or settings.landing_dir()
         if not landing.is_dir():
             print(f"The landing folder {landing} does not exist (set LANDING_DIR or pass a folder).")

@@ -56,7 +56,10 @@ def test_warehouse_locked_by_another_writer(landing, warehouse):
 def test_summary(landing, warehouse):
     place(landing, "calls", "valid/calls.csv")
     _run("load", str(landing), "--database", str(warehouse))
-    done = _run("summary", "--database", str(warehouse))
+    done = subprocess.run(
+        [sys.executable, "-m", "orchestration.summary", "--database", str(warehouse)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
     assert done.returncode == 0
     assert "11  call segments" in done.stdout
 

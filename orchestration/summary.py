@@ -1,11 +1,16 @@
-"""A plain-words summary of what the warehouse holds (used by `make demo`)."""
+"""A plain-words summary of what the refresh's store holds: raw rows, files, rejected rows and the
+newest day's KPIs (used by `make demo`): `python -m orchestration.summary [--database PATH]`.
+It lives with the orchestration, which owns the store, so that the loader reads no marts."""
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 
 import duckdb
 
+from ingest import settings
 from ingest.settings import center_yesterday
 
 TABLES = [
@@ -95,3 +100,18 @@ def _print_kpis(con: duckdb.DuckDBPyConnection) -> None:
     print("  district          offered  answered  connect rate")
     for zh, en, offered, answered, rate in districts:
         print(f"  {zh} {en:<12} {offered:>7,}  {answered:>8,}  {_pct(rate):>12}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m orchestration.summary", description=__doc__)
+    parser.add_argument("--database", type=Path, help="default: $DUCKDB_DATABASE.store")
+    args = parser.parse_args(argv)
+    try:
+        return print_summary(args.database or settings.store_path())
+    except settings.SettingsError as exc:
+        print(f"Summary stopped: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
