@@ -125,6 +125,7 @@ def assert_same(got: pl.DataFrame, expected: pl.DataFrame, keys: list[str], colu
                     column,
                     row,
                 )
+                COMPARED.add(column)
             compared += 1
     assert compared > 0
     return compared
@@ -139,6 +140,7 @@ def _counts(model: str) -> list[str]:
 
 
 WAREHOUSES = ["fixture_center", "demo_center"]
+COMPARED: set[str] = set()  # metrics a test above compared on at least one non-NULL value
 
 
 @pytest.mark.parametrize("center", WAREHOUSES)
@@ -228,8 +230,9 @@ def test_survey_rates_by_channel_equal_the_satisfaction_mart(demo_center):
 
 
 def test_every_declared_metric_is_compared_above():
-    # The tests above ask for the rates of each semantic model and the counts of each: a new
-    # metric or count is compared as soon as it is declared.
-    asked = set(_of("calls") + _of("surveys") + _of("tickets") + ["complaint_timeliness"])
-    asked |= set(_counts("calls") + _counts("surveys") + _counts("tickets"))
-    assert asked == set(catalogue()) | set(measures())
+    # Runs last in this file: every declared rate and count was compared on a real value (not
+    # only NULL = NULL) by the tests above, whatever semantic model or filter it has.
+    if not COMPARED:
+        pytest.skip("run with the whole file: it checks what the tests above compared")
+    missing = (set(catalogue()) | set(measures())) - COMPARED
+    assert not missing, sorted(missing)
