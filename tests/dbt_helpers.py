@@ -11,13 +11,17 @@ ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
 
 
+def target_dir() -> Path:
+    """A target folder per test worker (pytest -n): two in-process dbt runs never write the same
+    manifest, and the orchestration's dbt_project/target/manifest.json stays as `dbt parse` wrote it."""
+    return DBT_DIR / "target" / f"pytest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
 def run_dbt(database: Path, *args: str, vars_: str | None = None) -> dbtRunnerResult:
     """`dbt <args>` on `database`; raises with dbt's messages when it fails."""
     os.environ["DUCKDB_DATABASE"] = str(database)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    # A target folder per test worker (pytest -n): two in-process dbt runs never write the same
-    # manifest, and the orchestration's dbt_project/target/manifest.json stays as `dbt parse` wrote it.
-    target = DBT_DIR / "target" / f"pytest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    target = target_dir()
     cli = [*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path", str(target),
            "--quiet"]  # fmt: skip
     if vars_:

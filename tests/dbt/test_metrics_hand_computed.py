@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from ingest.loader import load_landing
-from tests.dbt_helpers import connect, run_dbt
+from tests.dbt_helpers import connect, run_dbt, target_dir
 
 pytestmark = pytest.mark.slow
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "metrics"
@@ -332,9 +332,8 @@ def test_every_mart_column_is_documented(q):
     """Analysts' contract: every column of every mart has a description in the model YAML."""
     import json
 
-    manifest = json.loads(
-        (Path(__file__).resolve().parents[2] / "dbt_project" / "target" / "manifest.json").read_text()
-    )
+    # The manifest of the build this module's warehouse came from (this worker's target folder).
+    manifest = json.loads((target_dir() / "manifest.json").read_text())
     documented = {
         node["name"]: {name for name, col in node["columns"].items() if col.get("description", "").strip()}
         for node in manifest["nodes"].values()
@@ -364,5 +363,8 @@ def test_interval_staffing(q):
     assert (ten["offered"], ten["answered"], ten["aht_seconds"]) == (3, 1, 330)
     assert ten["traffic_erlangs"] == pytest.approx(3 * 330 / 1800)  # 0.55 Erlang
     assert (ten["required_agents"], ten["agents_handling"]) == (2, 1)  # SL 0.465 with 1 agent, 0.891 with 2
+    # Occupancy 0.55 ÷ 2 = 0.275 is under the 0.85 cap: still 2; headcount ⌈2 ÷ (1 − 0.30)⌉ = 3.
+    assert (ten["required_agents_capped"], ten["required_headcount"]) == (2, 3)
     noon = rows[dt.datetime(2024, 3, 1, 12, 0)]  # K06 timed out, K07 left: nobody answered
     assert (noon["offered"], noon["required_agents"], noon["agents_handling"]) == (2, None, 0)
+    assert (noon["required_agents_capped"], noon["required_headcount"]) == (None, None)

@@ -1,89 +1,29 @@
 """One row per local date and interval (15 and 30 minutes), center level: offered calls, AHT, the
-agents who handled calls, and the agents Erlang C requires for the service-level target.
+agents who handled calls, the agents Erlang C requires for the service-level target, the agents
+once the occupancy cap binds, and the headcount to roster after shrinkage.
 
-A dbt Python model (dbt-duckdb runs it in process): the Erlang C functions below are pure and
-tested against published cases (tests/dbt/test_erlang.py, shared erlang-oracles data).
+A dbt Python model (dbt-duckdb runs it in process). The Erlang functions are the project's one
+copy (orchestration/workforce/erlang.py, tested against published cases in
+tests/orchestration/test_erlang.py); the staffing calculator and the Workforce page use them too.
 Traffic A = offered calls × AHT / interval length; required agents = the smallest N > A whose
 service level (answered within var service_level_seconds) reaches the service_level target
-(models/semantic/_metrics.yml).
+(models/semantic/_metrics.yml); then N rises until A ÷ N ≤ var staffing_max_occupancy; headcount
+= ⌈N ÷ (1 − var staffing_shrinkage)⌉.
 """
 
-import math
+from orchestration.workforce.erlang import Target, staff, traffic_erlangs
 
 
-def traffic_erlangs(calls: float, aht_seconds: float, interval_seconds: float) -> float:
-    return calls * aht_seconds / interval_seconds
-
-
-def wait_probability(traffic: float, agents: int) -> float:
-    """Erlang C: the probability that a call waits (1 when the agents cannot carry the traffic)."""
-    if agents <= traffic:
-        return 1.0
-    blocking = 1.0  # Erlang B by its stable recursion, then C from B
-    for k in range(1, agents + 1):
-        blocking = traffic * blocking / (k + traffic * blocking)
-    return agents * blocking / (agents - traffic * (1 - blocking))
-
-
-def service_level(traffic: float, agents: int, aht_seconds: float, target_seconds: float) -> float:
-    if agents <= traffic:
-        return 0.0
-    return 1 - wait_probability(traffic, agents) * math.exp(
-        -(agents - traffic) * target_seconds / aht_seconds
-    )
-
-
-def average_speed_of_answer(traffic: float, agents: int, aht_seconds: float) -> float:
-    if agents <= traffic:
-        return math.inf
-    return wait_probability(traffic, agents) * aht_seconds / (agents - traffic)
-
-
-def occupancy(traffic: float, agents: int) -> float:
-    """Share of the agents' time spent on calls: traffic carried ÷ agents (Erlang C carries it all)."""
-    return traffic / agents
-
-
-def agents_for_asa(traffic: float, aht_seconds: float, max_asa_seconds: float) -> int:
-    """Smallest number of agents whose average speed of answer is at most max_asa_seconds."""
-    agents = math.floor(traffic) + 1
-    while average_speed_of_answer(traffic, agents, aht_seconds) > max_asa_seconds:
-        agents += 1
-    return agents
-
-
-def required_agents(
-    calls: float,
-    aht_seconds: float | None,
-    interval_seconds: float,
-    target_seconds: float,
-    target_service_level: float,
-    max_occupancy: float | None = None,
-) -> int | None:
-    """Smallest number of agents meeting the service-level target (and the occupancy cap, if any):
+def interval_staffing(calls, aht, interval_seconds, target, max_occupancy, shrinkage):
+    """(agents for the target, agents under the occupancy cap, headcount after shrinkage):
     0 without calls, None when no call was answered (handle time unknown)."""
     if not calls:
-        return 0
-    if not aht_seconds or aht_seconds <= 0:
-        return None
-    traffic = traffic_erlangs(calls, aht_seconds, interval_seconds)
-    # One pass up the agent counts: Erlang B of k agents from B of k - 1 (the recursion
-    # wait_probability runs from 1 for every count), so an interval costs O(N), not O(N²).
-    blocking, agents = 1.0, 0
-    while True:
-        agents += 1
-        blocking = traffic * blocking / (agents + traffic * blocking)
-        if agents <= traffic:
-            continue
-        waits = agents * blocking / (agents - traffic * (1 - blocking))
-        level = 1 - waits * math.exp(-(agents - traffic) * target_seconds / aht_seconds)
-        if level >= target_service_level and (max_occupancy is None or traffic / agents <= max_occupancy):
-            return agents
-
-
-def with_shrinkage(agents: int, shrinkage: float) -> int:
-    """Staff to schedule so that `agents` are on the phones after breaks, training, absence."""
-    return math.ceil(agents / (1 - shrinkage))
+        return 0, 0, 0
+    if not aht or aht <= 0:
+        return None, None, None
+    on_target = staff(calls, interval_seconds, aht, target)
+    capped = staff(calls, interval_seconds, aht, target, max_occupancy, shrinkage)
+    return on_target.agents, capped.agents, capped.headcount
 
 
 def rebuilt_from(session) -> str | None:
@@ -104,13 +44,15 @@ def model(dbt, session):
     # Incremental by day (delete+insert): the days fct_calls rebuilt. No entry in
     # meta.mart_changes (the publisher copies this small table whole; its tests read it whole).
     dbt.config(materialized="incremental", incremental_strategy="delete+insert", unique_key="call_date")
-    target_seconds = float(dbt.config.get("service_level_seconds") or 20)
+    target_seconds = float(dbt.config.meta_get("service_level_seconds"))
     # The service-level target is declared with the metric (models/semantic/_metrics.yml).
     declared = dbt.ref("dim_kpi_targets").filter("kpi_code = 'service_level'").project("target_value")
     declared = declared.limit(1).fetchall()
     if not declared or declared[0][0] is None:
         raise ValueError("service_level has no target in models/semantic/_metrics.yml (meta.target)")
-    target = float(declared[0][0])
+    target = Target(service_level=float(declared[0][0]), answer_seconds=target_seconds)
+    max_occupancy = float(dbt.config.meta_get("staffing_max_occupancy"))
+    shrinkage = float(dbt.config.meta_get("staffing_shrinkage"))
     first_day = rebuilt_from(session) if dbt.is_incremental else None
     since = f" and call_date >= date '{first_day}'" if first_day else ""
     calls = dbt.ref("fct_calls")
@@ -136,6 +78,9 @@ def model(dbt, session):
         )
         for day, start_utc, start, offered, answered, handle in traffic:
             aht = handle / answered if answered else None
+            agents, capped, headcount = interval_staffing(
+                offered, aht, minutes * 60, target, max_occupancy, shrinkage
+            )
             rows.append(
                 {
                     "call_date": day,
@@ -146,7 +91,9 @@ def model(dbt, session):
                     "answered": answered,
                     "aht_seconds": aht,
                     "traffic_erlangs": traffic_erlangs(offered, aht, minutes * 60) if aht else None,
-                    "required_agents": required_agents(offered, aht, minutes * 60, target_seconds, target),
+                    "required_agents": agents,
+                    "required_agents_capped": capped,
+                    "required_headcount": headcount,
                     "agents_handling": handling.get((day, start_utc), 0),
                 }
             )
@@ -156,6 +103,8 @@ def model(dbt, session):
         [("call_date", pa.date32()), ("interval_start", pa.timestamp("us")),
          ("interval_start_utc", pa.timestamp("us")), ("interval_minutes", pa.int32()),
          ("offered", pa.int64()), ("answered", pa.int64()), ("aht_seconds", pa.float64()),
-         ("traffic_erlangs", pa.float64()), ("required_agents", pa.int64()), ("agents_handling", pa.int64())]
+         ("traffic_erlangs", pa.float64()), ("required_agents", pa.int64()),
+         ("required_agents_capped", pa.int64()), ("required_headcount", pa.int64()),
+         ("agents_handling", pa.int64())]
     )  # fmt: skip
     return pa.Table.from_pylist(rows, schema=schema)
