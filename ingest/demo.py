@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from ingest import settings
+from ingest.adapters import writers
 
 DISTRICTS = ["shiqu", "jiangning", "pukou", "liuhe", "gaochun"]
 DISTRICT_WEIGHTS = np.array([4500, 180, 80, 75, 5], dtype=float)
@@ -792,6 +793,12 @@ def write_landing(
             written[source] = written.get(source, 0) + part.height
             if i % 30 == 0 or i == len(parts):
                 progress(f"  wrote {source}: {i}/{len(parts)} files, {written[source]:,} rows")
+    # Whatever the calls' layout, the agents' logins and pauses come as the switch logs them.
+    events = writers.write_agent_events(
+        tables["calls"], out / "calls" / "demo_pbx_agents", settings.center_timezone(), tag
+    )
+    progress(f"  wrote agent events: {events:,} queue_log lines in calls/demo_pbx_agents/")
+    written["agent_events"] = events
     _write(tables["agents"], out / "agents" / f"demo_roster.{file_format}", file_format)
     # The demo center's mark: its callers may be keyed with the published demo secret.
     (out / settings.DEMO_MARKER).write_text(
@@ -803,8 +810,6 @@ def write_landing(
 
 def _write_switch_files(calls: pl.DataFrame, out: Path, layout: str, progress=print) -> int:
     """Calls as an Asterisk switch per district writes them: folders demo_pbx_<district>/."""
-    from ingest.adapters import writers
-
     tz = settings.center_timezone()
     lines = 0
     for (district,), part in calls.partition_by("district", as_dict=True, maintain_order=True).items():

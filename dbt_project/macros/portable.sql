@@ -107,3 +107,29 @@
 {% macro stable_hash(column, seed) -%}
     md5(concat(cast({{ column }} as varchar), '-', '{{ seed }}'))
 {%- endmacro %}
+
+
+{#
+    The N-minute intervals (UTC starts) a stretch of time [start, end) overlaps, one row each, with
+    the seconds of the stretch inside it: `from <relation>, {{ interval_pieces(...) }}` adds the
+    columns piece_start_utc and piece_seconds.
+#}
+{% macro interval_pieces(start_column, end_column, minutes) -%}
+    {{ return(adapter.dispatch('interval_pieces', 'callcenter')(start_column, end_column, minutes)) }}
+{%- endmacro %}
+
+{% macro duckdb__interval_pieces(start_column, end_column, minutes) -%}
+    lateral (
+        select
+            piece_start_utc,
+            {{ seconds_between(
+                'greatest(' ~ start_column ~ ', piece_start_utc)',
+                'least(' ~ end_column ~ ", piece_start_utc + interval '" ~ minutes ~ " minutes')"
+            ) }} as piece_seconds
+        from unnest(generate_series(
+            time_bucket(interval '{{ minutes }} minutes', {{ start_column }}),
+            {{ end_column }} - interval '1 microsecond',
+            interval '{{ minutes }} minutes'
+        )) as grid (piece_start_utc)
+    ) as pieces
+{%- endmacro %}

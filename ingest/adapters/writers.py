@@ -170,3 +170,88 @@ def write_master_csv(calls: pl.DataFrame, folder: Path, district: str) -> int:
         text = part.drop("day").write_csv(include_header=False, quote_style="always")
         (folder / f"Master-{day.replace('-', '')}.csv").write_text(text, encoding="utf-8")
     return rows.height
+
+
+def agent_event_lines(calls: pl.DataFrame, tz: str) -> pl.DataFrame:
+    """The agent events a switch would log for the agents of `calls` (epoch, line, day): each
+    stretch of work (calls less than 3 hours apart) is a session, logged in to the queues it
+    answered 5-15 minutes before its first call (ADDMEMBER) and out 3-10 minutes after its last
+    call's wrap-up (REMOVEMEMBER). The session's longest gap between calls, if 35 minutes or more,
+    holds a lunch pause of up to 45 minutes, and its next longest gaps of 12 minutes or more (up to
+    three in all) a break of up to 15 (PAUSEALL ... UNPAUSEALL). One session in 50 has no logoff,
+    as when an agent closes the softphone. `day` is the local date of the session's first call: a
+    session's lines stay in one file."""
+    c = pl.col
+    answered = (
+        calls.filter(c("answered_at").is_not_null() & c("agent_id").is_not_null() & c("queue").is_not_null())
+        .select(
+            "agent_id",
+            "queue",
+            c("answered_at").dt.date().alias("day"),
+            _epoch("answered_at", tz).alias("_start"),
+            pl.coalesce(_epoch("wrapup_ended_at", tz), _epoch("ended_at", tz)).alias("_end"),
+        )
+        .sort("agent_id", "_start")
+        .with_columns(_before=c("_end").cum_max().shift(1).over("agent_id"))
+        .with_columns(_new=c("_before").is_null() | (c("_start") - c("_before") > 3 * 3600))
+        .with_columns(_session=c("_new").cast(pl.Int64).cum_sum().over("agent_id"))
+    )
+    key = pl.struct("agent_id", "_session").hash(17)
+    sessions = answered.group_by("agent_id", "_session").agg(
+        c("day").first(),
+        (c("_start").min()).alias("_first"),
+        (c("_end").max()).alias("_last"),
+        c("queue").unique().sort().alias("queues"),
+    )
+    sessions = sessions.with_columns(
+        _login=c("_first") - 300 - (key % 600).cast(pl.Int64),
+        _logoff=c("_last") + 180 + (pl.struct("agent_id", "_session").hash(29) % 420).cast(pl.Int64),
+        _closed=(key % 50) != 0,
+    ).explode("queues")
+    gaps = answered.filter(~c("_new") & (c("_start") - c("_before") >= 720)).with_columns(
+        _gap=c("_start") - c("_before"),
+        _rank=(c("_start") - c("_before")).rank("ordinal", descending=True).over("agent_id", "_session"),
+    )
+    lunch = (c("_rank") == 1) & (c("_gap") >= 2100)
+    longest = pl.when(lunch).then(2700).otherwise(900)  # seconds: a lunch, a break
+    gaps = gaps.filter(lunch | (c("_rank") <= 3)).with_columns(
+        reason=pl.when(lunch).then(pl.lit("lunch")).otherwise(pl.lit("break")),
+        _resume=c("_before") + 60 + pl.min_horizontal(c("_gap") - 120, longest),
+    )
+    agent = pl.concat_str([pl.lit("Local/"), c("agent_id"), pl.lit("@from-queue/n")])
+
+    def lines(frame: pl.DataFrame, at: pl.Expr, queue: pl.Expr, event: str, data: pl.Expr) -> pl.DataFrame:
+        return frame.select(
+            at.alias("epoch"),
+            pl.concat_str(
+                [at.cast(pl.String), pl.lit("NONE"), queue, agent, pl.lit(event), data], separator="|"
+            ).alias("line"),
+            "day",
+        )
+
+    first_day = answered.group_by("agent_id", "_session").agg(c("day").first())
+    gaps = gaps.drop("day").join(first_day, on=["agent_id", "_session"])
+    return pl.concat(
+        [
+            lines(sessions, c("_login"), c("queues"), "ADDMEMBER", pl.lit("")),
+            lines(gaps, c("_before") + 60, pl.lit("NONE"), "PAUSEALL", c("reason")),
+            lines(gaps, c("_resume"), pl.lit("NONE"), "UNPAUSEALL", pl.lit("")),
+            lines(sessions.filter(c("_closed")), c("_logoff"), c("queues"), "REMOVEMEMBER", pl.lit("")),
+        ]
+    ).sort("epoch", maintain_order=True)
+
+
+def write_agent_events(calls: pl.DataFrame, folder: Path, tz: str, tag: str = "") -> int:
+    """The agents' events as a switch logs them (`agent_event_lines`), one queue_log file per
+    local day of the sessions' first calls, in `folder` (named queue_log-<tag>YYYYMMDD)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "_format.yaml").write_text(
+        "# Written by the demo generator: the agents' logins, pauses and logoffs (no calls).\n"
+        "format: asterisk_queue_log\ndistrict: shiqu  # required by the format; these files hold no calls\n",
+        encoding="utf-8",
+    )
+    events = agent_event_lines(calls, tz)
+    for (day,), part in events.partition_by("day", as_dict=True, maintain_order=True).items():
+        text = "\n".join(part["line"].to_list()) + "\n"
+        (folder / f"queue_log-{tag}{day:%Y%m%d}").write_text(text, encoding="utf-8")
+    return events.height

@@ -182,12 +182,15 @@ def test_generated_files_load_without_a_rejection(file_format, layout, tmp_path)
     )
     totals = report.totals()
     assert totals["files_failed"] == 0 and totals["rows_rejected"] == 0
+    # Agent events are queue_log lines, stored in raw.agent_events, not rows of a source.
+    events = written.pop("agent_events")
     assert totals["rows_read"] == sum(written.values())
     # The demo center is marked as such (the published demo secret is allowed for it only), and
     # the mark is not loaded as data.
     assert demo.settings.secret_problem(tmp_path / "landing") is None
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from raw.calls").fetchall() == [(written["calls"],)]
+        assert con.execute("select count(*) from raw.agent_events").fetchall() == [(events,)] and events > 0
         assert con.execute("select count(distinct ticket_id) from raw.ticket_history").fetchall() == [
             (tables["tickets"].height,)
         ]
@@ -212,6 +215,7 @@ def test_a_long_period_is_generated_in_blocks_that_load_as_one_center(tmp_path, 
     report = load_landing(landing, tmp_path / "w.duckdb", tz="Asia/Shanghai", secret=b"s", progress=None)
     totals = report.totals()
     assert totals["files_failed"] == 0 and totals["rows_rejected"] == 0 and totals["rows_duplicate"] == 0
+    events = written.pop("agent_events")
     assert totals["rows_read"] == sum(written.values())
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         days = con.execute(
@@ -223,6 +227,8 @@ def test_a_long_period_is_generated_in_blocks_that_load_as_one_center(tmp_path, 
             "group by cast(started_at + interval 8 hour as date) order by n desc limit 2"
         ).fetchall()
         assert busiest[0][0] > 2.5 * busiest[1][0]  # one surge day, not one per block
+        # Every block's agent events load; no block overwrote another's file.
+        assert con.execute("select count(*) from raw.agent_events").fetchall() == [(events,)]
         per_month = con.execute(
             "select max(n) from (select agent_id, date_trunc('month', evaluated_at) as m, count(*) as n "
             "from raw.qa_evaluations group by all)"
