@@ -1,0 +1,112 @@
+"""One row per forecast series (each queue, and `all` for the center) and local interval of the
+next var forecast_horizon_days operating days: the forecast calls of the model rpt_forecast_backtest
+chose (series whose best model does not beat last week's values have no rows), the handle time
+expected, and the agents and headcount to roster for them (the Erlang C rules of
+rpt_interval_staffing: service-level target, occupancy cap, shrinkage).
+
+AHT of an interval: handle seconds ÷ answered calls of the same series, weekday and time of day
+over the last four weeks; the series' mean over those weeks where that interval had no answered call.
+"""
+
+import datetime as dt
+
+import polars as pl
+
+from orchestration.workforce import forecast
+from orchestration.workforce.erlang import Target, staff, traffic_erlangs
+
+SCHEMA = {
+    "series": pl.String, "call_date": pl.Date, "interval_start": pl.Datetime("us"),
+    "interval_minutes": pl.Int32, "forecast_calls": pl.Float64, "model": pl.String,
+    "backtest_wape": pl.Float64, "aht_seconds": pl.Float64, "traffic_erlangs": pl.Float64,
+    "required_agents": pl.Int64, "required_agents_capped": pl.Int64, "required_headcount": pl.Int64,
+    "is_holiday": pl.Boolean,
+}  # fmt: skip
+
+
+def _mean_handle() -> pl.Expr:
+    """Handle seconds per answered call; NULL without answered calls (not NaN)."""
+    answered = pl.col("answered").sum()
+    return pl.when(answered > 0).then(pl.col("handle_seconds").sum() / answered).alias("aht")
+
+
+def with_expected_aht(
+    predicted: pl.DataFrame, queue_interval, history_end: dt.date, minutes: int
+) -> pl.DataFrame:
+    """`predicted` with column aht: its series' handle time on the same weekday and time of day over
+    the 28 days to history_end, else the series' mean over those days."""
+    since = history_end - dt.timedelta(days=27)
+    recent = pl.from_arrow(
+        queue_interval.filter(
+            f"interval_minutes = 15 and call_date between date '{since}' and date '{history_end}'"
+        )
+        .project("queue as series, interval_start, answered, handle_seconds")
+        .arrow()
+    )
+    recent = pl.concat([recent, recent.with_columns(series=pl.lit(forecast.CENTER))]).with_columns(
+        weekday=pl.col("interval_start").dt.weekday(),
+        slot=pl.col("interval_start").dt.truncate(f"{minutes}m").dt.time(),
+    )
+    by_slot = recent.group_by("series", "weekday", "slot").agg(_mean_handle())
+    by_series = recent.group_by("series").agg(_mean_handle().alias("series_aht"))
+    return (
+        predicted.with_columns(
+            weekday=pl.col("interval_start").dt.weekday(), slot=pl.col("interval_start").dt.time()
+        )
+        .join(by_slot, on=["series", "weekday", "slot"], how="left")
+        .join(by_series, on="series", how="left")
+        .with_columns(aht=pl.coalesce("aht", "series_aht"))
+    )
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    minutes = int(dbt.config.meta_get("forecast_interval_minutes"))
+    horizon = int(dbt.config.meta_get("forecast_horizon_days"))
+    chosen_rows = (
+        dbt.ref("rpt_forecast_backtest").filter("is_chosen").project("series, model, wape").fetchall()
+    )
+    if not chosen_rows:
+        return pl.DataFrame(schema=SCHEMA).to_arrow()
+    chosen = {series: name for series, name, _ in chosen_rows}
+    wape = {series: value for series, _, value in chosen_rows}
+    # The same grid as the backtest's (outliers replaced, up to the center's yesterday).
+    grid = forecast.from_marts(dbt.ref("rpt_queue_interval"), dbt.ref("dim_dates"), minutes)
+    predicted = forecast.forecast(grid, chosen, horizon_days=horizon)
+    predicted = with_expected_aht(predicted, dbt.ref("rpt_queue_interval"), grid.days[-1], minutes)
+    declared = (
+        dbt.ref("dim_kpi_targets").filter("kpi_code = 'service_level'").project("target_value").fetchall()
+    )
+    target = Target(
+        service_level=float(declared[0][0]),
+        answer_seconds=float(dbt.config.meta_get("service_level_seconds")),
+    )
+    cap = float(dbt.config.meta_get("staffing_max_occupancy"))
+    shrinkage = float(dbt.config.meta_get("staffing_shrinkage"))
+    holidays = {row[0] for row in dbt.ref("dim_dates").filter("is_holiday").project("date_day").fetchall()}
+    rows = []
+    for series, start, calls, name, aht in predicted.select(
+        "series", "interval_start", "calls", "model", "aht"
+    ).iter_rows():
+        on_target = capped = None
+        if aht is not None and aht > 0:
+            on_target = staff(calls, minutes * 60, aht, target)
+            capped = staff(calls, minutes * 60, aht, target, cap, shrinkage)
+        rows.append(
+            {
+                "series": series,
+                "call_date": start.date(),
+                "interval_start": start,
+                "interval_minutes": minutes,
+                "forecast_calls": calls,
+                "model": name,
+                "backtest_wape": wape.get(series),
+                "aht_seconds": aht,
+                "traffic_erlangs": traffic_erlangs(calls, aht, minutes * 60) if on_target else None,
+                "required_agents": on_target.agents if on_target else None,
+                "required_agents_capped": capped.agents if capped else None,
+                "required_headcount": capped.headcount if capped else None,
+                "is_holiday": start.date() in holidays,
+            }
+        )
+    return pl.DataFrame(rows, schema=SCHEMA).to_arrow()

@@ -1,0 +1,86 @@
+"""The workforce marts on a demo center of eight weeks ending yesterday, built by dbt as the
+refresh builds them: the forecast's backtest and choice, the forecast's staffing rules, and agent
+time from the demo switch's agent events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from ingest import demo, settings
+from ingest.loader import load_landing
+from tests.dbt_helpers import connect, run_dbt
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("workforce")
+    config = demo.DemoConfig(days=56, calls_per_day=250, seed=9)
+    demo.write_landing(demo.generate(config, "Asia/Shanghai", progress=lambda _m: None), root / "landing",
+                       "csv", "canonical", progress=lambda _m: None)  # fmt: skip
+    database = root / "warehouse.duckdb"
+    report = load_landing(root / "landing", database, tz="Asia/Shanghai", secret=b"workforce", progress=None)
+    assert not report.of("failed")
+    run_dbt(database, "build")
+    return database
+
+
+def rows(database, sql: str) -> list[dict]:
+    with connect(database) as con:
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def test_every_series_is_backtested_and_only_a_model_that_beats_last_week_is_chosen(built):
+    scores = rows(built, "select * from marts.rpt_forecast_backtest")
+    series = {r["series"] for r in scores}
+    assert series == {"all", "repair", "billing", "complaints", "orders", "general"}
+    assert len(scores) == 3 * len(series)
+    for name in series:
+        mine = [r for r in scores if r["series"] == name]
+        chosen = [r for r in mine if r["is_chosen"]]
+        baseline = next(r for r in mine if r["is_baseline"])
+        assert len(chosen) <= 1 and not baseline["is_chosen"]
+        if chosen:
+            assert chosen[0]["wape"] < baseline["wape"] == chosen[0]["baseline_wape"]
+            assert chosen[0]["wape"] == min(r["wape"] for r in mine if r["wape"] is not None)
+
+
+def test_the_forecast_covers_the_horizon_and_follows_the_staffing_rules(built):
+    chosen = {r["series"] for r in rows(built, "select series from marts.rpt_forecast_backtest where is_chosen")}
+    assert chosen, "the demo's daily and weekly pattern should beat last week's values somewhere"
+    forecast = rows(built, "select * from marts.rpt_interval_forecast")
+    assert {r["series"] for r in forecast} == chosen
+    today = settings.center_yesterday() + dt.timedelta(days=1)
+    for name in chosen:
+        # The demo center works every day: the 14 days from today, every slot of the grid (at 250
+        # calls a day the night's half-hours have calls on too few days to be operating slots).
+        mine = [r for r in forecast if r["series"] == name]
+        days = sorted({r["call_date"] for r in mine})
+        slots = {r["interval_start"].time() for r in mine}
+        assert days == [today + dt.timedelta(days=i) for i in range(14)]
+        assert len(mine) == 14 * len(slots) and 24 <= len(slots) <= 48
+    for r in forecast:
+        assert r["forecast_calls"] >= 0
+        if r["forecast_calls"] > 0 and r["aht_seconds"]:
+            assert r["traffic_erlangs"] == pytest.approx(r["forecast_calls"] * r["aht_seconds"] / 1800)
+            assert r["required_agents_capped"] >= r["required_agents"] > r["traffic_erlangs"]
+            assert r["traffic_erlangs"] / r["required_agents_capped"] <= 0.85 + 1e-9  # the occupancy cap
+            assert r["required_headcount"] == math.ceil(round(r["required_agents_capped"] / 0.7, 9))
+
+
+def test_agent_time_comes_from_the_demo_switch(built):
+    days = rows(
+        built,
+        "select count(*) as n, sum(logged_in_seconds) as logged_in, sum(talk_seconds) as talk, "
+        "sum(paused_seconds) as paused, sum(idle_seconds) as idle, sum(wrapup_seconds) as wrapup "
+        "from marts.rpt_agent_time_daily",
+    )[0]
+    assert days["n"] > 56 * 20
+    assert days["logged_in"] == pytest.approx(days["talk"] + days["paused"] + days["idle"] + days["wrapup"])
+    assert 0 < days["talk"] < days["logged_in"] and days["paused"] > 0 and days["wrapup"] > 0
