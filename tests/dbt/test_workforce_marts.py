@@ -52,7 +52,7 @@ def test_every_series_is_backtested_and_only_a_model_that_beats_last_week_is_cho
 
 
 def test_the_forecast_covers_the_horizon_and_follows_the_staffing_rules(built):
-    chosen = {r["series"] for r in rows(built, "select series from marts.rpt_forecast_backtest where is_chosen")}
+    chosen = {r["series"] for r in rows(built, "select * from marts.rpt_forecast_backtest where is_chosen")}
     assert chosen, "the demo's daily and weekly pattern should beat last week's values somewhere"
     forecast = rows(built, "select * from marts.rpt_interval_forecast")
     assert {r["series"] for r in forecast} == chosen
