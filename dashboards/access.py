@@ -22,23 +22,26 @@ ROLES = ("manager", "team_leader", "agent", "quality", "analyst")
 
 # Page files (dashboards/app_pages/) each role may open.
 PAGES = {
-    "manager": {"overview", "districts_queues", "agents", "repeat_calls", "tickets", "satisfaction",
-                "quality", "data_health"},
-    "team_leader": {"overview", "districts_queues", "agents", "repeat_calls", "tickets", "satisfaction",
-                    "quality"},
+    "manager": {"overview", "districts_queues", "agents", "workforce", "repeat_calls", "tickets",
+                "satisfaction", "quality", "data_health"},
+    "team_leader": {"overview", "districts_queues", "agents", "workforce", "repeat_calls", "tickets",
+                    "satisfaction", "quality"},
     "agent": {"overview", "agents", "satisfaction", "quality"},
     "quality": {"overview", "quality", "repeat_calls"},
-    "analyst": {"overview", "districts_queues", "repeat_calls", "tickets", "satisfaction", "data_health"},
+    "analyst": {"overview", "districts_queues", "workforce", "repeat_calls", "tickets", "satisfaction",
+                "data_health"},
 }  # fmt: skip
 
 # Marts with one row per agent (or per call, ticket, survey, evaluation handled by an agent).
 AGENT_TABLES = (
     "dim_agents", "rpt_agent_daily", "rpt_agent_monthly", "rpt_appraisal_monthly", "fct_qa_evaluations",
     "rpt_qa_sample_monthly", "fct_calls", "fct_call_segments", "fct_tickets", "fct_survey_responses",
+    "rpt_agent_interval_time", "rpt_agent_interval_pauses", "rpt_agent_time_daily",
 )  # fmt: skip
 # Tables whose every row is an agent's: a row without an agent is not shown to a scoped viewer.
 _PER_AGENT = {"dim_agents", "rpt_agent_daily", "rpt_agent_monthly", "rpt_appraisal_monthly",
-              "fct_qa_evaluations", "rpt_qa_sample_monthly"}  # fmt: skip
+              "fct_qa_evaluations", "rpt_qa_sample_monthly", "rpt_agent_interval_time",
+              "rpt_agent_interval_pauses", "rpt_agent_time_daily"}  # fmt: skip
 _NAME_COLUMNS = ("agent_name", "evaluator_name", "team_leader_name")
 _TABLE_REF = re.compile(r"\bmarts\.(" + "|".join(AGENT_TABLES) + r")\b")
 

@@ -45,6 +45,7 @@ pages = [
         ("overview", "page_overview", "📊"),
         ("districts_queues", "page_districts", "🗺️"),
         ("agents", "page_agents", "🧑‍💼"),
+        ("workforce", "page_workforce", "📅"),
         ("repeat_calls", "page_repeat", "🔁"),
         ("tickets", "page_tickets", "🛠️"),
         ("satisfaction", "page_satisfaction", "🙂"),

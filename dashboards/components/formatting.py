@@ -7,8 +7,12 @@ import math
 from dashboards.metrics import catalogue
 
 # The declared rates by unit (models/semantic/_metrics.yml), and the marts' other shares.
-RATE_COLUMNS = {m.name for m in catalogue().values() if m.unit == "fraction"} | {"share", "compliance_target"}
-SECONDS_COLUMNS = {m.name for m in catalogue().values() if m.unit == "seconds"}
+RATE_COLUMNS = {m.name for m in catalogue().values() if m.unit == "fraction"} | {
+    "share", "compliance_target", "occupancy", "utilisation", "wape", "baseline_wape", "backtest_wape",
+}  # fmt: skip
+SECONDS_COLUMNS = {m.name for m in catalogue().values() if m.unit == "seconds"} | {
+    "logged_in_seconds", "paused_seconds", "talk_seconds", "wrapup_seconds", "idle_seconds", "phone_seconds",
+}  # fmt: skip
 HOURS_COLUMNS = {"phone_hours"}
 
 

@@ -339,3 +339,110 @@ def interval_staffing(day, minutes: int = 30) -> pl.DataFrame:
         day,
         minutes,
     )
+
+
+# -- Workforce 排班 --------------------------------------------------------------------------------
+
+
+def forecast_days() -> tuple[dt.date | None, dt.date | None]:
+    """First and last day with a forecast (past days keep the forecast made before they began)."""
+    frame = query("select min(call_date) as first, max(call_date) as last from marts.rpt_interval_forecast")
+    return frame["first"][0], frame["last"][0]
+
+
+def forecast_backtest() -> pl.DataFrame:
+    return query(
+        "select series, model, interval_minutes, wape, mase, baseline_wape, is_chosen, windows, horizon_days, "
+        "outlier_days, history_start, history_end from marts.rpt_forecast_backtest order by series, wape"
+    )
+
+
+def interval_forecast(series: str, first: dt.date, last: dt.date) -> pl.DataFrame:
+    return query(
+        "select call_date, interval_start, forecast_calls, model, backtest_wape, aht_seconds, required_agents, "
+        "required_agents_capped, required_headcount, is_holiday from marts.rpt_interval_forecast "
+        "where series = ? and call_date between ? and ? order by interval_start",
+        series,
+        first,
+        last,
+    )
+
+
+def offered_by_interval(first: dt.date, last: dt.date, queues: list[str], minutes: int) -> pl.DataFrame:
+    """Offered calls and AHT per local interval of `minutes` (a multiple of 15), queues summed."""
+    return query(
+        f"select call_date, time_bucket(interval '{int(minutes)} minutes', interval_start) as interval_start, "
+        "sum(offered) as offered, sum(answered) as answered, sum(handle_seconds) as handle_seconds "
+        "from marts.rpt_queue_interval where interval_minutes = 15 and call_date between ? and ? "
+        "and (len(?) = 0 or list_contains(?, queue)) group by 1, 2 order by 2",
+        first,
+        last,
+        queues,
+        queues,
+    )
+
+
+def staffing_by_interval(day: dt.date, minutes: int = 30) -> pl.DataFrame:
+    return query(
+        "select interval_start, interval_start_utc, offered, aht_seconds, required_agents, "
+        "required_agents_capped, required_headcount, agents_handling from marts.rpt_interval_staffing "
+        "where call_date = ? and interval_minutes = ? order by interval_start_utc",
+        day,
+        minutes,
+    )
+
+
+def agents_logged_in(first: dt.date, last: dt.date, minutes: int = 30) -> pl.DataFrame:
+    """Agents logged in and available (logged in, not paused) per interval: seconds ÷ interval."""
+    return query(
+        "select call_date, interval_start, interval_start_utc, "
+        f"sum(logged_in_seconds) / {int(minutes) * 60}.0 as logged_in_agents, "
+        f"sum(available_seconds) / {int(minutes) * 60}.0 as available_agents "
+        "from marts.rpt_agent_interval_time where interval_minutes = ? and call_date between ? and ? "
+        "group by 1, 2, 3 order by 3",
+        minutes,
+        first,
+        last,
+    )
+
+
+def agent_time_day(day: dt.date) -> pl.DataFrame:
+    return query(
+        "select t.agent_id, a.agent_name, t.team, t.logged_in_seconds, t.paused_seconds, t.talk_seconds, "
+        "t.wrapup_seconds, t.idle_seconds, t.occupancy, t.utilisation, t.phone_seconds, t.is_over_phone_cap, "
+        "t.is_session_closed_without_logoff from marts.rpt_agent_time_daily as t "
+        "left join marts.dim_agents as a on t.agent_id = a.agent_id where t.call_date = ? "
+        "order by t.occupancy desc nulls last",
+        day,
+    )
+
+
+def pauses_day(day: dt.date) -> pl.DataFrame:
+    return query(
+        "select pause_reason, count(distinct agent_id) as agents, sum(paused_seconds) as paused_seconds "
+        "from marts.rpt_agent_interval_pauses where call_date = ? and interval_minutes = 30 "
+        "group by 1 order by 3 desc",
+        day,
+    )
+
+
+def seats_and_staff() -> pl.DataFrame:
+    return query(
+        "select district_name_zh, district_name_en, subscribers, seats_rule_of_thumb, staff_rule_of_thumb "
+        "from marts.dim_districts order by sort_order"
+    )
+
+
+def workforce_settings() -> dict:
+    frame = query("select * from marts.dim_workforce_settings")
+    return frame.row(0, named=True) if not frame.is_empty() else {}
+
+
+def interval_staffing_peak(first: dt.date, last: dt.date, minutes: int = 30) -> pl.DataFrame:
+    return query(
+        "select max(required_agents_capped) as peak_agents, max(required_headcount) as peak_headcount "
+        "from marts.rpt_interval_staffing where call_date between ? and ? and interval_minutes = ?",
+        first,
+        last,
+        minutes,
+    )

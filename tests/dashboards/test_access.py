@@ -127,6 +127,20 @@ def test_the_sql_of_every_page_is_scoped(center, role, table, expected):
         assert {r[0] for r in con.execute(calls).fetchall()} <= {"1002", None}
 
 
+def test_every_mart_with_agent_rows_is_scoped(center):
+    """A new mart with an agent_id column must be in access.AGENT_TABLES, or every viewer sees every
+    agent's rows in it."""
+    with duckdb.connect(str(center), read_only=True) as con:
+        with_agents = {
+            row[0]
+            for row in con.execute(
+                "select table_name from duckdb_columns() "
+                "where schema_name = 'marts' and column_name = 'agent_id'"
+            ).fetchall()
+        }
+    assert with_agents - set(access.AGENT_TABLES) == set()
+
+
 def test_the_users_file_command_line(center, monkeypatch, capsys):
     monkeypatch.setenv("NEW_PASSWORD", "a long password")
     assert users.main(["add", "wang", "--role", "team_leader", "--team", "Team 1",

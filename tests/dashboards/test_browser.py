@@ -21,7 +21,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 PAGES = {  # url path: the page's title (dashboards/strings.py)
     "": "Overview 总览", "districts_queues": "Districts and queues 区域与技能组", "agents": "Agents 坐席",
     "repeat_calls": "Repeat calls 重复来电", "tickets": "Tickets 工单", "satisfaction": "Satisfaction 满意度",
-    "quality": "Quality 质检", "data_health": "Data health 数据状态",
+    "quality": "Quality 质检", "data_health": "Data health 数据状态", "workforce": "Workforce 排班",
 }  # fmt: skip
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

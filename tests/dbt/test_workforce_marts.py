@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shutil
+from pathlib import Path
 
 import pytest
 
+from dashboards.strings import t
 from ingest import demo, settings
 from ingest.loader import load_landing
 from tests.dbt_helpers import connect, run_dbt
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +88,67 @@ def test_agent_time_comes_from_the_demo_switch(built):
     assert days["n"] > 56 * 20
     assert days["logged_in"] == pytest.approx(days["talk"] + days["paused"] + days["idle"] + days["wrapup"])
     assert 0 < days["talk"] < days["logged_in"] and days["paused"] > 0 and days["wrapup"] > 0
+
+
+def test_past_days_keep_the_forecast_made_before_they_began(built):
+    """Move the forecast a week back, as if a refresh a week ago had made it: the next build keeps
+    those days (now past) and replaces only the days from today on."""
+    with connect(built) as con:
+        con.execute(
+            "update marts.rpt_interval_forecast set call_date = call_date - 7, "
+            "interval_start = interval_start - interval 7 day"
+        )
+        (moved,) = con.execute(
+            "select count(*) from marts.rpt_interval_forecast where call_date < ?",
+            [settings.center_yesterday() + dt.timedelta(days=1)],
+        ).fetchone()
+    run_dbt(built, "build", "--select", "rpt_interval_forecast")
+    today = settings.center_yesterday() + dt.timedelta(days=1)
+    with connect(built) as con:
+        past, ahead, days = con.execute(
+            "select count(*) filter (where call_date < ?), count(*) filter (where call_date >= ?), "
+            "count(distinct call_date) from marts.rpt_interval_forecast",
+            [today, today],
+        ).fetchone()
+    assert past == moved > 0 and days == 21  # seven kept, fourteen forecast afresh
+    assert ahead > 0
+
+
+def test_the_workforce_page_shows_the_marts(built, tmp_path, monkeypatch):
+    """The page on a copy of the warehouse (dbt keeps this process's connection to the original):
+    no error, every section, and the what-if at +0 % and +0 s gives the forecast's own agents."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboards.access import Viewer
+
+    copy = tmp_path / "warehouse.duckdb"
+    with connect(built) as con:
+        con.execute("checkpoint")  # the file alone holds every table
+    shutil.copyfile(built, copy)
+    monkeypatch.setenv("DUCKDB_DATABASE", str(copy))
+    monkeypatch.setenv("CENTER_TIMEZONE", "Asia/Shanghai")
+    at = AppTest.from_file(str(ROOT / "dashboards" / "streamlit_app.py"), default_timeout=120)
+    at.session_state["viewer"] = Viewer("planner", "manager")
+    at.run()
+    at.switch_page("app_pages/workforce.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [h.value for h in at.subheader] == [
+        t(key) if key != "wf_occupancy_title" else t(key, day=settings.center_yesterday())
+        for key in ("wf_forecast_title", "wf_agents_title", "wf_short_title", "wf_occupancy_title",
+                    "wf_whatif_title", "wf_backtest_title", "wf_seats_title")
+    ]  # fmt: skip
+    at.slider(key="workforce_volume").set_value(0).run()
+    at.slider(key="workforce_aht").set_value(0).run()
+    day = at.date_input(key="workforce_day").value
+    with connect(built) as con:
+        expected = [
+            row[0]
+            for row in con.execute(
+                "select required_agents_capped from marts.rpt_interval_forecast "
+                "where series = 'all' and call_date = ? order by interval_start",
+                [day],
+            ).fetchall()
+        ]
+    whatif = next(d.value for d in at.dataframe if t("calls") in d.value.columns)
+    # The tables show formatted text (dashboards/components/formatting.py).
+    assert [int(v) for v in whatif[t("required_agents_capped")]] == expected and expected

@@ -6,12 +6,18 @@ rpt_interval_staffing: service-level target, occupancy cap, shrinkage).
 
 AHT of an interval: handle seconds ÷ answered calls of the same series, weekday and time of day
 over the last four weeks; the series' mean over those weeks where that interval had no answered call.
+
+The rows of days already begun are kept from the build before: a past day keeps the forecast made
+by the last refresh before it began (usually the same night's, with history to the day before),
+so forecast and actual can be compared day by day (the Workforce page, docs/workforce.md).
 """
 
 import datetime as dt
 
+import duckdb
 import polars as pl
 
+from ingest import settings
 from orchestration.workforce import forecast
 from orchestration.workforce.erlang import Target, staff, traffic_erlangs
 
@@ -59,15 +65,27 @@ def with_expected_aht(
     )
 
 
+def kept(session, this, first_day: dt.date) -> pl.DataFrame:
+    """The rows of the previous build for days before `first_day` (none on the first build)."""
+    try:
+        earlier = session.sql(f"select * from {this} where call_date < date '{first_day}'").pl()
+    except duckdb.CatalogException:  # no such table yet (the first build): nothing to keep
+        return pl.DataFrame(schema=SCHEMA)
+    if earlier.columns != list(SCHEMA):  # made by an older version of this model: start afresh
+        return pl.DataFrame(schema=SCHEMA)
+    return earlier.cast(SCHEMA)
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     minutes = int(dbt.config.meta_get("forecast_interval_minutes"))
     horizon = int(dbt.config.meta_get("forecast_horizon_days"))
+    past = kept(session, dbt.this, settings.center_yesterday() + dt.timedelta(days=1))
     chosen_rows = (
         dbt.ref("rpt_forecast_backtest").filter("is_chosen").project("series, model, wape").fetchall()
     )
     if not chosen_rows:
-        return pl.DataFrame(schema=SCHEMA).to_arrow()
+        return past.to_arrow()
     chosen = {series: name for series, name, _ in chosen_rows}
     wape = {series: value for series, _, value in chosen_rows}
     # The same grid as the backtest's (outliers replaced, up to the center's yesterday).
@@ -109,4 +127,4 @@ def model(dbt, session):
                 "is_holiday": start.date() in holidays,
             }
         )
-    return pl.DataFrame(rows, schema=SCHEMA).to_arrow()
+    return pl.concat([past, pl.DataFrame(rows, schema=SCHEMA)]).to_arrow()
