@@ -123,6 +123,30 @@
     {{ return(rows | join('\nunion all\n')) }}
 {% endmacro %}
 
+{#
+    dim_queue_targets' rows: a ratio metric's target for one queue, where its declaration sets one
+    (meta targets_by_queue: {queue: target}); other queues use dim_kpi_targets' target.
+#}
+{% macro metric_queue_target_rows() %}
+    {%- set rows = [] -%}
+    {%- if execute -%}
+        {%- for node in graph.metrics.values() | sort(attribute='name') if node.type == 'ratio' -%}
+            {%- set meta = node.config.meta if node.config and node.config.meta else node.meta -%}
+            {%- set comparison = {'higher': '>=', 'lower': '<='}.get(meta.get('direction')) -%}
+            {%- for queue, target in (meta.get('targets_by_queue') or {}).items() | sort -%}
+                {%- do rows.append("select " ~ _quoted(node.name) ~ " as kpi_code, "
+                    ~ _quoted(queue) ~ " as queue, cast(" ~ target ~ " as double) as target_value, "
+                    ~ (_quoted(comparison) if comparison else "cast(null as varchar)") ~ " as comparison") -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if not rows -%}
+        {%- do rows.append("select cast(null as varchar) as kpi_code, cast(null as varchar) as queue, "
+            ~ "cast(null as double) as target_value, cast(null as varchar) as comparison limit 0") -%}
+    {%- endif -%}
+    {{ return(rows | join('\nunion all\n')) }}
+{% endmacro %}
+
 {% macro _quoted(value) -%}
     '{{ value | replace("'", "''") }}'
 {%- endmacro %}

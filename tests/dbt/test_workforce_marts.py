@@ -78,6 +78,27 @@ def test_the_forecast_covers_the_horizon_and_follows_the_staffing_rules(built):
             assert r["required_headcount"] == math.ceil(round(r["required_agents_capped"] / 0.7, 9))
 
 
+def test_a_queue_with_its_own_target_is_staffed_to_it(built):
+    """Complaints declare 90/20 (models/semantic/_metrics.yml, targets_by_queue); the others 80/20."""
+    from orchestration.workforce.erlang import service_level
+
+    assert rows(built, "select queue, target_value from marts.dim_queue_targets") == [
+        {"queue": "complaints", "target_value": 0.9}
+    ]
+    forecast = rows(built, "select * from marts.rpt_interval_forecast where forecast_calls > 0.5")
+    checked = set()
+    for r in forecast:
+        if r["series"] not in ("complaints", "repair") or not r["aht_seconds"]:
+            continue
+        goal = 0.9 if r["series"] == "complaints" else 0.8
+        n, traffic = r["required_agents"], r["traffic_erlangs"]
+        assert service_level(traffic, n, r["aht_seconds"], 20) >= goal
+        if n - 1 > traffic:
+            assert service_level(traffic, n - 1, r["aht_seconds"], 20) < goal
+        checked.add(r["series"])
+    assert checked, "no forecast row of complaints or repair to check"
+
+
 def test_agent_time_comes_from_the_demo_switch(built):
     days = rows(
         built,

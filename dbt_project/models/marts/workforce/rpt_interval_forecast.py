@@ -2,7 +2,8 @@
 next var forecast_horizon_days operating days: the forecast calls of the model rpt_forecast_backtest
 chose (series whose best model does not beat last week's values have no rows), the handle time
 expected, and the agents and headcount to roster for them (the Erlang C rules of
-rpt_interval_staffing: service-level target, occupancy cap, shrinkage).
+rpt_interval_staffing: service-level target, occupancy cap, shrinkage). A queue is staffed to its
+own service-level target where dim_queue_targets sets one.
 
 AHT of an interval: handle seconds ÷ answered calls of the same series, weekday and time of day
 over the last four weeks; the series' mean over those weeks where that interval had no answered call.
@@ -92,13 +93,23 @@ def model(dbt, session):
     grid = forecast.from_marts(dbt.ref("rpt_queue_interval"), dbt.ref("dim_dates"), minutes)
     predicted = forecast.forecast(grid, chosen, horizon_days=horizon)
     predicted = with_expected_aht(predicted, dbt.ref("rpt_queue_interval"), grid.days[-1], minutes)
+    # The service-level target: the queue's where its declaration sets one, else the center's.
     declared = (
         dbt.ref("dim_kpi_targets").filter("kpi_code = 'service_level'").project("target_value").fetchall()
     )
-    target = Target(
-        service_level=float(declared[0][0]),
-        answer_seconds=float(dbt.config.meta_get("service_level_seconds")),
+    by_queue = dict(
+        dbt.ref("dim_queue_targets")
+        .filter("kpi_code = 'service_level'")
+        .project("queue, target_value")
+        .fetchall()
     )
+    answer_seconds = float(dbt.config.meta_get("service_level_seconds"))
+    targets = {
+        series: Target(
+            service_level=float(by_queue.get(series, declared[0][0])), answer_seconds=answer_seconds
+        )
+        for series in chosen
+    }
     cap = float(dbt.config.meta_get("staffing_max_occupancy"))
     shrinkage = float(dbt.config.meta_get("staffing_shrinkage"))
     holidays = {row[0] for row in dbt.ref("dim_dates").filter("is_holiday").project("date_day").fetchall()}
@@ -108,8 +119,8 @@ def model(dbt, session):
     ).iter_rows():
         on_target = capped = None
         if aht is not None and aht > 0:
-            on_target = staff(calls, minutes * 60, aht, target)
-            capped = staff(calls, minutes * 60, aht, target, cap, shrinkage)
+            on_target = staff(calls, minutes * 60, aht, targets[series])
+            capped = staff(calls, minutes * 60, aht, targets[series], cap, shrinkage)
         rows.append(
             {
                 "series": series,
