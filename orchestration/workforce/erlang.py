@@ -212,6 +212,13 @@ def _poisson_cdf(k: int, mean: float) -> float:
 # Staffing ----------------------------------------------------------------------------------------
 
 
+def setting_seconds(value) -> float | None:
+    """A dbt var of seconds as a model's config hands it over: None, '' or 'None' mean unset."""
+    if value is None or str(value).strip().lower() in ("", "none", "null"):
+        return None
+    return float(value)
+
+
 @dataclass(frozen=True)
 class Target:
     """What the interval must achieve: exactly one of service level (with answer_seconds),
@@ -304,8 +311,8 @@ def staff(
     patience_seconds: float | None = None,
 ) -> Staffing:
     """Agents for the target, then the occupancy cap, then shrinkage. Zero calls need zero agents.
-    Erlang C (patience_seconds None) starts the search above the traffic (fewer agents cannot
-    carry it); Erlang A from one agent, since abandonment keeps any load finite."""
+    Erlang C (patience_seconds None) searches up from just above the traffic (fewer agents cannot
+    carry it); Erlang A, where abandonment keeps any load finite, from Erlang C's answer down, then up."""
     if calls < 0 or aht_seconds <= 0 or interval_seconds <= 0:
         raise ValueError("calls must be 0 or more, handle time and interval above 0")
     if max_occupancy is not None and not 0 < max_occupancy <= 1:
@@ -317,7 +324,17 @@ def staff(
     if calls == 0:
         return Staffing(calls, 0.0, 0, 0, 0.0, 1.0 if answer is not None else None, 0.0, 0.0,
                         0.0 if patience_seconds else None)  # fmt: skip
-    agents = 1 if patience_seconds else math.floor(traffic) + 1
+    agents = math.floor(traffic) + 1
+    if patience_seconds:
+        # Erlang A's figures cost far more than Erlang C's, and its answer is near Erlang C's:
+        # start there and walk down while the target is still met (the figures are monotone in N).
+        agents = staff(calls, interval_seconds, aht_seconds, target, max_occupancy).agents
+        while agents > 1 and _meets(
+            figures(calls, interval_seconds, aht_seconds, agents - 1, answer, patience_seconds),
+            target,
+            max_occupancy,
+        ):
+            agents -= 1
     while True:
         found = figures(calls, interval_seconds, aht_seconds, agents, answer, patience_seconds)
         if _meets(found, target, max_occupancy):

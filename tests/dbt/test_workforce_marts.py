@@ -173,3 +173,26 @@ def test_the_workforce_page_shows_the_marts(built, tmp_path, monkeypatch):
     whatif = next(d.value for d in at.dataframe if t("calls") in d.value.columns)
     # The tables show formatted text (dashboards/components/formatting.py).
     assert [int(v) for v in whatif[t("required_agents_capped")]] == expected and expected
+
+
+def test_erlang_a_staffing_is_an_option_of_the_marts(built):
+    """With var staffing_patience_seconds the marts staff by Erlang A: never more agents than
+    Erlang C for the same interval, and fewer where callers give up before they are answered."""
+    query = (
+        "select call_date, interval_minutes, interval_start_utc, required_agents, required_agents_capped "
+        "from marts.rpt_interval_staffing where required_agents is not null"
+    )
+    erlang_c = {
+        (r["call_date"], r["interval_minutes"], r["interval_start_utc"]): r for r in rows(built, query)
+    }
+    run_dbt(built, "build", "--full-refresh", "--select", "rpt_interval_staffing", "dim_workforce_settings",
+            vars_="{staffing_patience_seconds: 60}")  # fmt: skip
+    erlang_a = {
+        (r["call_date"], r["interval_minutes"], r["interval_start_utc"]): r for r in rows(built, query)
+    }
+    assert rows(built, "select staffing_patience_seconds from marts.dim_workforce_settings") == [
+        {"staffing_patience_seconds": 60.0}
+    ]
+    assert erlang_a.keys() == erlang_c.keys()
+    assert all(erlang_a[k]["required_agents"] <= erlang_c[k]["required_agents"] for k in erlang_c)
+    assert sum(erlang_a[k]["required_agents"] < erlang_c[k]["required_agents"] for k in erlang_c) > 10

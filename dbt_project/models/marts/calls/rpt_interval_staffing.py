@@ -11,18 +11,19 @@ service level (answered within var service_level_seconds) reaches the service_le
 = ⌈N ÷ (1 − var staffing_shrinkage)⌉.
 """
 
-from orchestration.workforce.erlang import Target, staff, traffic_erlangs
+from orchestration.workforce.erlang import Target, setting_seconds, staff, traffic_erlangs
 
 
-def interval_staffing(calls, aht, interval_seconds, target, max_occupancy, shrinkage):
+def interval_staffing(calls, aht, interval_seconds, target, max_occupancy, shrinkage, patience=None):
     """(agents for the target, agents under the occupancy cap, headcount after shrinkage):
-    0 without calls, None when no call was answered (handle time unknown)."""
+    0 without calls, None when no call was answered (handle time unknown). Erlang A when a mean
+    patience is given."""
     if not calls:
         return 0, 0, 0
     if not aht or aht <= 0:
         return None, None, None
-    on_target = staff(calls, interval_seconds, aht, target)
-    capped = staff(calls, interval_seconds, aht, target, max_occupancy, shrinkage)
+    on_target = staff(calls, interval_seconds, aht, target, patience_seconds=patience)
+    capped = staff(calls, interval_seconds, aht, target, max_occupancy, shrinkage, patience)
     return on_target.agents, capped.agents, capped.headcount
 
 
@@ -53,6 +54,7 @@ def model(dbt, session):
     target = Target(service_level=float(declared[0][0]), answer_seconds=target_seconds)
     max_occupancy = float(dbt.config.meta_get("staffing_max_occupancy"))
     shrinkage = float(dbt.config.meta_get("staffing_shrinkage"))
+    patience = setting_seconds(dbt.config.meta_get("staffing_patience_seconds"))
     first_day = rebuilt_from(session) if dbt.is_incremental else None
     since = f" and call_date >= date '{first_day}'" if first_day else ""
     calls = dbt.ref("fct_calls")
@@ -79,7 +81,7 @@ def model(dbt, session):
         for day, start_utc, start, offered, answered, handle in traffic:
             aht = handle / answered if answered else None
             agents, capped, headcount = interval_staffing(
-                offered, aht, minutes * 60, target, max_occupancy, shrinkage
+                offered, aht, minutes * 60, target, max_occupancy, shrinkage, patience
             )
             rows.append(
                 {

@@ -20,7 +20,7 @@ import polars as pl
 
 from ingest import settings
 from orchestration.workforce import forecast
-from orchestration.workforce.erlang import Target, staff, traffic_erlangs
+from orchestration.workforce.erlang import Target, setting_seconds, staff, traffic_erlangs
 
 SCHEMA = {
     "series": pl.String, "call_date": pl.Date, "interval_start": pl.Datetime("us"),
@@ -112,6 +112,7 @@ def model(dbt, session):
     }
     cap = float(dbt.config.meta_get("staffing_max_occupancy"))
     shrinkage = float(dbt.config.meta_get("staffing_shrinkage"))
+    patience = setting_seconds(dbt.config.meta_get("staffing_patience_seconds"))
     holidays = {row[0] for row in dbt.ref("dim_dates").filter("is_holiday").project("date_day").fetchall()}
     rows = []
     for series, start, calls, name, aht in predicted.select(
@@ -119,8 +120,8 @@ def model(dbt, session):
     ).iter_rows():
         on_target = capped = None
         if aht is not None and aht > 0:
-            on_target = staff(calls, minutes * 60, aht, targets[series])
-            capped = staff(calls, minutes * 60, aht, targets[series], cap, shrinkage)
+            on_target = staff(calls, minutes * 60, aht, targets[series], patience_seconds=patience)
+            capped = staff(calls, minutes * 60, aht, targets[series], cap, shrinkage, patience)
         rows.append(
             {
                 "series": series,
