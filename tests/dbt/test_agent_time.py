@@ -6,6 +6,7 @@ Agent 1002: logs in at 23:00 and never logs off (closed at midnight, flagged); l
 03-02 08:00-09:00, then answers a call at 10:00-10:05 while logged out.
 Agent 1003: night shift 22:00-02:00 with a break across midnight, 23:50-00:10.
 Agent 1004: a logoff and an unpause with no login or pause before them (ignored).
+Agent 1005: logged in to two queues 08:00-09:00 and again 10:00-11:00.
 """
 
 from __future__ import annotations
@@ -59,6 +60,18 @@ QUEUE_LOG = [
     line("2024-03-01 23:50:00", "NONE", "support", "PJSIP/1003", "PAUSE", "break"),
     line("2024-03-02 00:10:00", "NONE", "support", "PJSIP/1003", "UNPAUSE", ""),
     line("2024-03-02 02:00:00", "NONE", "support", "PJSIP/1003", "REMOVEMEMBER", ""),
+    # 1005: two queues, twice in a day (ties between the two queues' sessions must not merge the
+    # two stretches into one)
+    *[
+        line(f"2024-03-01 {hh}:00:00", "NONE", q, "PJSIP/1005", e, "")
+        for hh, e in (
+            ("08", "ADDMEMBER"),
+            ("09", "REMOVEMEMBER"),
+            ("10", "ADDMEMBER"),
+            ("11", "REMOVEMEMBER"),
+        )
+        for q in ("support", "billing")
+    ],
     # 1004
     line("2024-03-01 12:00:00", "NONE", "support", "PJSIP/1004", "UNPAUSE", ""),
     line("2024-03-01 12:00:00", "NONE", "support", "PJSIP/1004", "REMOVEMEMBER", ""),
@@ -139,6 +152,13 @@ def test_a_pause_across_midnight_is_split_between_the_days(built):
     ]
 
 
+def test_sessions_of_several_queues_twice_a_day_stay_two_stretches(built):
+    got = intervals(built, "1005")
+    assert {k: v[0] for k, v in got.items()} == {
+        "03-01 08:00": 1800, "03-01 08:30": 1800, "03-01 10:00": 1800, "03-01 10:30": 1800
+    }  # fmt: skip
+
+
 def test_pause_reasons_add_up_and_stray_events_count_nothing(built):
     reasons = rows(
         built,
@@ -163,8 +183,8 @@ def test_the_day_and_the_15_minute_grain_agree_with_the_30_minute_grain(built):
         "select interval_minutes, sum(logged_in_seconds) as logged_in, sum(paused_seconds) as paused, "
         "sum(talk_seconds) as talk from marts.rpt_agent_interval_time group by 1 order by 1",
     )
-    # 1001: 4200 s; 1002: 3600 + 3600; 1003: 14400. Paused 1800 + 1200; talk 300.
-    assert [tuple(t.values()) for t in totals] == [(15, 25800, 3000, 300), (30, 25800, 3000, 300)]
+    # 1001: 4200 s; 1002: 3600 + 3600; 1003: 14400; 1005: 7200. Paused 1800 + 1200; talk 300.
+    assert [tuple(t.values()) for t in totals] == [(15, 33000, 3000, 300), (30, 33000, 3000, 300)]
     daily = rows(
         built,
         "select agent_id, call_date, phone_seconds, is_session_closed_without_logoff "

@@ -79,6 +79,7 @@ sessions as (
 
     select
         agent_id,
+        membership,
         login_at,
         coalesce(has_logoff, false) as has_logoff,
         case
@@ -98,13 +99,15 @@ sessions as (
 ),
 
 -- Overlapping sessions (several queues, a second login) merged into spans of logged-in time.
+-- Both windows order the sessions the same total way (membership breaks ties: sessions of several
+-- queues start at the same instant), or a tie could open a span inside another.
 reaching as (
 
     select
         *,
         max(logoff_at) over (
             partition by agent_id
-            order by login_at, logoff_at rows between unbounded preceding and 1 preceding
+            order by login_at, logoff_at, membership rows between unbounded preceding and 1 preceding
         ) as reach_before
     from sessions
     where logoff_at > login_at
@@ -122,7 +125,7 @@ logged_in as (
         select
             *,
             sum(case when reach_before is null or login_at > reach_before then 1 else 0 end) over (
-                partition by agent_id order by login_at, logoff_at rows unbounded preceding
+                partition by agent_id order by login_at, logoff_at, membership rows unbounded preceding
             ) as span_number
         from reaching
     ) as numbered

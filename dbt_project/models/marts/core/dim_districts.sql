@@ -8,5 +8,6 @@ select
     -- Rules of thumb of the center whose report the demo follows: one seat per var
     -- subscribers_per_seat (10,000) subscribers, var staff_per_seat (1.5) staff per seat.
     ceiling(subscribers / {{ var('subscribers_per_seat') }}.0) as seats_rule_of_thumb,
-    ceiling(subscribers / {{ var('subscribers_per_seat') }}.0 * {{ var('staff_per_seat') }}) as staff_rule_of_thumb
+    ceiling(subscribers / {{ var('subscribers_per_seat') }}.0 * {{ var('staff_per_seat') }})
+        as staff_rule_of_thumb
 from {{ ref('districts') }}

@@ -4,8 +4,9 @@ select
     cast({{ var('service_level_seconds') }} as integer) as service_level_seconds,
     cast({{ var('staffing_max_occupancy') }} as double) as staffing_max_occupancy,
     cast({{ var('staffing_shrinkage') }} as double) as staffing_shrinkage,
-    {% set patience = var('staffing_patience_seconds') %}
-    cast({{ patience if patience not in (none, '', 'None', 'null') else 'null' }} as double) as staffing_patience_seconds,
+    {%- set patience = var('staffing_patience_seconds') %}
+    {%- set patience = patience if patience not in (none, '', 'None', 'null') else 'null' %}
+    cast({{ patience }} as double) as staffing_patience_seconds,
     cast({{ var('max_phone_hours_per_day') }} as double) as max_phone_hours_per_day,
     cast({{ var('max_session_hours') }} as double) as max_session_hours,
     cast({{ var('subscribers_per_seat') }} as integer) as subscribers_per_seat,
