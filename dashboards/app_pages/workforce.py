@@ -23,8 +23,7 @@ rules = queries.workforce_settings()
 if not rules:
     st.info(t("no_data"))
     st.stop()
-MINUTES = 30  # the grain of rpt_interval_staffing's rows the page compares with
-FORECAST_MINUTES = int(rules["forecast_interval_minutes"])
+MINUTES = 30  # the page's grain: rpt_interval_staffing, the forecast and agent time all have it
 
 first_forecast, last_forecast = queries.forecast_days()
 newest = f.newest or f.end
@@ -38,7 +37,7 @@ right.caption(f"{t('wf_series')}: {t('all') if series == 'all' else series}")
 # -- forecast vs actual -----------------------------------------------------------------------------
 st.subheader(t("wf_forecast_title"))
 forecast = queries.interval_forecast(series, day, day)
-actual = queries.offered_by_interval(day, day, [] if series == "all" else [series], FORECAST_MINUTES)
+actual = queries.offered_by_interval(day, day, [] if series == "all" else [series], MINUTES)
 backtest = queries.forecast_backtest()
 if forecast.is_empty():
     st.info(t("wf_no_forecast"))
@@ -166,7 +165,7 @@ rows = []
 for start, calls, aht in base.iter_rows():
     if calls is None or aht is None or aht + aht_change <= 0:
         continue
-    answer = staff(calls * (1 + volume / 100), FORECAST_MINUTES * 60, aht + aht_change, target,
+    answer = staff(calls * (1 + volume / 100), MINUTES * 60, aht + aht_change, target,
                    rules["staffing_max_occupancy"], rules["staffing_shrinkage"])  # fmt: skip
     rows.append({"interval_start": start, "calls": answer.calls, "aht_seconds": aht + aht_change,
                  "required_agents_capped": answer.agents, "required_headcount": answer.headcount,

@@ -357,14 +357,15 @@ def forecast_backtest() -> pl.DataFrame:
     )
 
 
-def interval_forecast(series: str, first: dt.date, last: dt.date) -> pl.DataFrame:
+def interval_forecast(series: str, first: dt.date, last: dt.date, minutes: int = 30) -> pl.DataFrame:
     return query(
         "select call_date, interval_start, forecast_calls, model, backtest_wape, aht_seconds, required_agents, "
         "required_agents_capped, required_headcount, is_holiday from marts.rpt_interval_forecast "
-        "where series = ? and call_date between ? and ? order by interval_start",
+        "where series = ? and call_date between ? and ? and interval_minutes = ? order by interval_start",
         series,
         first,
         last,
+        minutes,
     )
 
 

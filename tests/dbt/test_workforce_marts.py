@@ -58,8 +58,18 @@ def test_every_series_is_backtested_and_only_a_model_that_beats_last_week_is_cho
 def test_the_forecast_covers_the_horizon_and_follows_the_staffing_rules(built):
     chosen = {r["series"] for r in rows(built, "select * from marts.rpt_forecast_backtest where is_chosen")}
     assert chosen, "the demo's daily and weekly pattern should beat last week's values somewhere"
-    forecast = rows(built, "select * from marts.rpt_interval_forecast")
-    assert {r["series"] for r in forecast} == chosen
+    every_grain = rows(built, "select * from marts.rpt_interval_forecast")
+    assert {r["series"] for r in every_grain} == chosen
+    forecast = [r for r in every_grain if r["interval_minutes"] == 30]
+    # The other grains hold the same calls: 60 minutes sums two half hours, 15 splits one.
+    for grain in (15, 60):
+        for name in chosen:
+            total = sum(
+                r["forecast_calls"]
+                for r in every_grain
+                if r["series"] == name and r["interval_minutes"] == grain
+            )
+            assert total == pytest.approx(sum(r["forecast_calls"] for r in forecast if r["series"] == name))
     today = settings.center_yesterday() + dt.timedelta(days=1)
     for name in chosen:
         # The demo center works every day: the 14 days from today, every slot of the grid (at 250
@@ -166,7 +176,7 @@ def test_the_workforce_page_shows_the_marts(built, tmp_path, monkeypatch):
             row[0]
             for row in con.execute(
                 "select required_agents_capped from marts.rpt_interval_forecast "
-                "where series = 'all' and call_date = ? order by interval_start",
+                "where series = 'all' and call_date = ? and interval_minutes = 30 order by interval_start",
                 [day],
             ).fetchall()
         ]

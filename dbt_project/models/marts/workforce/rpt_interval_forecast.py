@@ -1,9 +1,12 @@
-"""One row per forecast series (each queue, and `all` for the center) and local interval of the
-next var forecast_horizon_days operating days: the forecast calls of the model rpt_forecast_backtest
-chose (series whose best model does not beat last week's values have no rows), the handle time
-expected, and the agents and headcount to roster for them (the Erlang C rules of
-rpt_interval_staffing: service-level target, occupancy cap, shrinkage). A queue is staffed to its
-own service-level target where dim_queue_targets sets one.
+"""One row per forecast series (each queue, and `all` for the center), grain (15, 30 and 60
+minutes) and local interval of the next var forecast_horizon_days operating days: the forecast
+calls of the model rpt_forecast_backtest chose (series whose best model does not beat last week's
+values have no rows), the handle time expected, and the agents and headcount to roster for them
+(the Erlang C rules of rpt_interval_staffing: service-level target, occupancy cap, shrinkage). A
+queue is staffed to its own service-level target where dim_queue_targets sets one.
+
+The model forecasts at var forecast_interval_minutes; a coarser grain sums those intervals, a finer
+one splits each by the share its parts had over the last four weeks (same weekday and time of day).
 
 AHT of an interval: handle seconds ÷ answered calls of the same series, weekday and time of day
 over the last four weeks; the series' mean over those weeks where that interval had no answered call.
@@ -37,23 +40,63 @@ def _mean_handle() -> pl.Expr:
     return pl.when(answered > 0).then(pl.col("handle_seconds").sum() / answered).alias("aht")
 
 
-def with_expected_aht(
-    predicted: pl.DataFrame, queue_interval, history_end: dt.date, minutes: int
-) -> pl.DataFrame:
-    """`predicted` with column aht: its series' handle time on the same weekday and time of day over
-    the 28 days to history_end, else the series' mean over those days."""
+GRAINS = (15, 30, 60)
+
+
+def recent_intervals(queue_interval, history_end: dt.date) -> pl.DataFrame:
+    """The 15-minute rows of the 28 days to history_end per queue and for the center (`all`)."""
     since = history_end - dt.timedelta(days=27)
     recent = pl.from_arrow(
         queue_interval.filter(
             f"interval_minutes = 15 and call_date between date '{since}' and date '{history_end}'"
         )
-        .project("queue as series, interval_start, answered, handle_seconds")
+        .project("queue as series, interval_start, offered, answered, handle_seconds")
         .arrow()
     )
-    recent = pl.concat([recent, recent.with_columns(series=pl.lit(forecast.CENTER))]).with_columns(
-        weekday=pl.col("interval_start").dt.weekday(),
-        slot=pl.col("interval_start").dt.truncate(f"{minutes}m").dt.time(),
+    recent = pl.concat([recent, recent.with_columns(series=pl.lit(forecast.CENTER))])
+    return recent.with_columns(weekday=pl.col("interval_start").dt.weekday())
+
+
+def at_grain(predicted: pl.DataFrame, recent: pl.DataFrame, base: int, minutes: int) -> pl.DataFrame:
+    """The forecast at `minutes`: the sum of the base intervals it holds (coarser), or each base
+    interval split by the share its parts had of the calls over the last four weeks on the same
+    weekday and time of day (finer; equal parts where those weeks had no call)."""
+    if minutes >= base:
+        return (
+            predicted.with_columns(pl.col("interval_start").dt.truncate(f"{minutes}m"))
+            .group_by("series", "interval_start", "model")
+            .agg(pl.col("calls").sum())
+        )
+    parts = base // minutes
+    shares = (
+        recent.with_columns(
+            part=pl.col("interval_start").dt.truncate(f"{minutes}m"),
+            slot=pl.col("interval_start").dt.truncate(f"{base}m").dt.time(),
+        )
+        .with_columns(offset=(pl.col("part") - pl.col("part").dt.truncate(f"{base}m")))
+        .group_by("series", "weekday", "slot", "offset")
+        .agg(pl.col("offered").sum())
+        .with_columns(share=pl.col("offered") / pl.col("offered").sum().over("series", "weekday", "slot"))
     )
+    offsets = pl.DataFrame({"offset": [dt.timedelta(minutes=minutes * k) for k in range(parts)]})
+    keys = ["series", "weekday", "slot", "offset"]
+    start = pl.col("interval_start")
+    return (
+        predicted.with_columns(weekday=start.dt.weekday(), slot=start.dt.time())
+        .join(offsets, how="cross")
+        .join(shares.select(*keys, "share"), on=keys, how="left")
+        .with_columns(
+            interval_start=pl.col("interval_start") + pl.col("offset"),
+            calls=pl.col("calls") * pl.col("share").fill_nan(None).fill_null(1 / parts),
+        )
+        .select("series", "interval_start", "model", "calls")
+    )
+
+
+def with_expected_aht(predicted: pl.DataFrame, recent: pl.DataFrame, minutes: int) -> pl.DataFrame:
+    """`predicted` with column aht: its series' handle time on the same weekday and time of day over
+    the last four weeks, else the series' mean over those weeks."""
+    recent = recent.with_columns(slot=pl.col("interval_start").dt.truncate(f"{minutes}m").dt.time())
     by_slot = recent.group_by("series", "weekday", "slot").agg(_mean_handle())
     by_series = recent.group_by("series").agg(_mean_handle().alias("series_aht"))
     return (
@@ -92,7 +135,7 @@ def model(dbt, session):
     # The same grid as the backtest's (outliers replaced, up to the center's yesterday).
     grid = forecast.from_marts(dbt.ref("rpt_queue_interval"), dbt.ref("dim_dates"), minutes)
     predicted = forecast.forecast(grid, chosen, horizon_days=horizon)
-    predicted = with_expected_aht(predicted, dbt.ref("rpt_queue_interval"), grid.days[-1], minutes)
+    recent = recent_intervals(dbt.ref("rpt_queue_interval"), grid.days[-1])
     # The service-level target: the queue's where its declaration sets one, else the center's.
     declared = (
         dbt.ref("dim_kpi_targets").filter("kpi_code = 'service_level'").project("target_value").fetchall()
@@ -115,28 +158,33 @@ def model(dbt, session):
     patience = setting_seconds(dbt.config.meta_get("staffing_patience_seconds"))
     holidays = {row[0] for row in dbt.ref("dim_dates").filter("is_holiday").project("date_day").fetchall()}
     rows = []
-    for series, start, calls, name, aht in predicted.select(
-        "series", "interval_start", "calls", "model", "aht"
-    ).iter_rows():
-        on_target = capped = None
-        if aht is not None and aht > 0:
-            on_target = staff(calls, minutes * 60, aht, targets[series], patience_seconds=patience)
-            capped = staff(calls, minutes * 60, aht, targets[series], cap, shrinkage, patience)
-        rows.append(
-            {
-                "series": series,
-                "call_date": start.date(),
-                "interval_start": start,
-                "interval_minutes": minutes,
-                "forecast_calls": calls,
-                "model": name,
-                "backtest_wape": wape.get(series),
-                "aht_seconds": aht,
-                "traffic_erlangs": traffic_erlangs(calls, aht, minutes * 60) if on_target else None,
-                "required_agents": on_target.agents if on_target else None,
-                "required_agents_capped": capped.agents if capped else None,
-                "required_headcount": capped.headcount if capped else None,
-                "is_holiday": start.date() in holidays,
-            }
-        )
+    for grain in GRAINS:
+        at = with_expected_aht(at_grain(predicted, recent, minutes, grain), recent, grain)
+        for series, start, calls, name, aht in at.select(
+            "series", "interval_start", "calls", "model", "aht"
+        ).iter_rows():
+            on_target = capped = None
+            if aht is not None and aht > 0:
+                on_target = staff(calls, grain * 60, aht, targets[series], patience_seconds=patience)
+                capped = staff(calls, grain * 60, aht, targets[series], cap, shrinkage, patience)
+            rows.append(row(series, start, grain, calls, name, wape.get(series), aht, on_target, capped,
+                            start.date() in holidays))  # fmt: skip
     return pl.concat([past, pl.DataFrame(rows, schema=SCHEMA)]).to_arrow()
+
+
+def row(series, start, grain, calls, model, backtest_wape, aht, on_target, capped, is_holiday) -> dict:
+    return {
+        "series": series,
+        "call_date": start.date(),
+        "interval_start": start,
+        "interval_minutes": grain,
+        "forecast_calls": calls,
+        "model": model,
+        "backtest_wape": backtest_wape,
+        "aht_seconds": aht,
+        "traffic_erlangs": traffic_erlangs(calls, aht, grain * 60) if on_target else None,
+        "required_agents": on_target.agents if on_target else None,
+        "required_agents_capped": capped.agents if capped else None,
+        "required_headcount": capped.headcount if capped else None,
+        "is_holiday": is_holiday,
+    }
