@@ -242,15 +242,18 @@ def agent_event_lines(calls: pl.DataFrame, tz: str) -> pl.DataFrame:
 
 
 def write_agent_events(calls: pl.DataFrame, folder: Path, tz: str, tag: str = "") -> int:
-    """The agents' events as a switch logs them (`agent_event_lines`), one queue_log file per
-    local day of the sessions' first calls, in `folder` (named queue_log-<tag>YYYYMMDD)."""
+    """The agents' events as a switch logs them (`agent_event_lines`), one queue_log file per week
+    (rotated on Mondays, by the local day of the sessions' first calls), in `folder` (named
+    queue_log-<tag>YYYYMMDD after the week's first day)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "_format.yaml").write_text(
         "# Written by the demo generator: the agents' logins, pauses and logoffs (no calls).\n"
         "format: asterisk_queue_log\ndistrict: shiqu  # required by the format; these files hold no calls\n",
         encoding="utf-8",
     )
-    events = agent_event_lines(calls, tz)
+    events = agent_event_lines(calls, tz).with_columns(
+        day=pl.max_horizontal(pl.col("day").dt.truncate("1w"), pl.col("day").min())
+    )
     for (day,), part in events.partition_by("day", as_dict=True, maintain_order=True).items():
         text = "\n".join(part["line"].to_list()) + "\n"
         (folder / f"queue_log-{tag}{day:%Y%m%d}").write_text(text, encoding="utf-8")

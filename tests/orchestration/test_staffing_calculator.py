@@ -6,6 +6,7 @@ EC-A0 rows of tests/fixtures/erlang."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import subprocess
@@ -14,12 +15,33 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.workforce import calculator
+
 SCRIPT = Path(sys.executable).parent / "staffing"
 HEADER = "interval_start,calls,agents,headcount,p_wait,service_level,asa_seconds,occupancy"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, timeout=60)
+    """The calculator on `args`, in this process (its `main`, as the console script calls it)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = calculator.main(list(args))
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+def test_the_console_script_is_installed_and_runs(arrivals):
+    path = arrivals("interval_start,calls\n09:00,100\n")
+    result = subprocess.run(
+        [str(SCRIPT), "--arrivals", path, "--interval-minutes", "30", "--aht-seconds", "180",
+         "--max-wait-probability", "0.5"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [HEADER, "09:00,100,12,12,0.449388,,40.445,0.833333"]
+    missing = [str(SCRIPT), "--arrivals", path + ".missing", "--interval-minutes", "30",
+               "--aht-seconds", "180", "--max-asa-seconds", "20"]  # fmt: skip
+    bad = subprocess.run(missing, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "no such file" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def rows(result: subprocess.CompletedProcess) -> list[dict]:
