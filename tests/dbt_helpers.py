@@ -45,3 +45,11 @@ def connect(database: Path):
     import duckdb
 
     return duckdb.connect(str(database))
+
+
+def rows(database: Path, sql: str) -> list[dict]:
+    """The result of `sql` on `database` as dicts (column name: value)."""
+    with connect(database) as con:
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

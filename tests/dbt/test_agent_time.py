@@ -15,7 +15,7 @@ import datetime as dt
 
 import pytest
 
-from tests.dbt_helpers import connect, run_dbt
+from tests.dbt_helpers import rows, run_dbt
 
 pytestmark = pytest.mark.slow
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -95,13 +95,6 @@ def built(tmp_path_factory):
     run_dbt(database, "build", "--select", "+rpt_agent_time_daily", "+rpt_agent_interval_pauses",
             "--indirect-selection", "cautious")  # fmt: skip
     return database
-
-
-def rows(database, sql: str) -> list[dict]:
-    with connect(database) as con:
-        cursor = con.execute(sql)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 COLUMNS = "logged_in_seconds, paused_seconds, talk_seconds, wrapup_seconds, idle_seconds"

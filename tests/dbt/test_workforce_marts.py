@@ -14,7 +14,7 @@ import pytest
 from dashboards.strings import t
 from ingest import demo, settings
 from ingest.loader import load_landing
-from tests.dbt_helpers import connect, run_dbt
+from tests.dbt_helpers import connect, rows, run_dbt
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,13 +32,6 @@ def built(tmp_path_factory):
     # A one-week horizon and two cut-offs: five weeks of history are enough (and the backtest quick).
     run_dbt(database, "build", vars_="{forecast_horizon_days: 7, forecast_windows: 2}")
     return database
-
-
-def rows(database, sql: str) -> list[dict]:
-    with connect(database) as con:
-        cursor = con.execute(sql)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def test_every_series_is_backtested_and_only_a_model_that_beats_last_week_is_chosen(built):

@@ -4,31 +4,10 @@
 -- The reasons add up to rpt_agent_interval_time.paused_seconds.
 with
 
-pieces as (
-
-    select
-        states.agent_id,
-        states.pause_reason,
-        pieces.piece_start_utc,
-        pieces.piece_seconds
-    from {{ ref('int_agent_states') }} as states,
-        {{ interval_pieces('states.start_at', 'states.end_at', 15) }}
-    where states.state = 'paused'
-
-),
-
 by_grain as (
 
-    {% for minutes in [15, 30] %}
-        select
-            agent_id,
-            pause_reason,
-            {{ minutes }} as interval_minutes,
-            {{ interval_start('piece_start_utc', minutes) }} as interval_start_utc,
-            piece_seconds
-        from pieces
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select * from {{ ref('int_agent_state_intervals') }}
+    where state = 'paused'
 
 )
 

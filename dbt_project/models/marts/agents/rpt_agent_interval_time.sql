@@ -5,32 +5,9 @@
 -- agent events (a queue_log export) appear; a center without them has an empty table.
 with
 
-pieces as (
-
-    select
-        states.agent_id,
-        states.state,
-        states.is_in_session_closed_without_logoff,
-        pieces.piece_start_utc,
-        pieces.piece_seconds
-    from {{ ref('int_agent_states') }} as states,
-        {{ interval_pieces('states.start_at', 'states.end_at', 15) }}
-
-),
-
 by_grain as (
 
-    {% for minutes in [15, 30] %}
-        select
-            agent_id,
-            {{ minutes }} as interval_minutes,
-            {{ interval_start('piece_start_utc', minutes) }} as interval_start_utc,
-            state,
-            is_in_session_closed_without_logoff,
-            piece_seconds
-        from pieces
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select * from {{ ref('int_agent_state_intervals') }}
 
 ),
 
