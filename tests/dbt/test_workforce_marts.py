@@ -115,6 +115,32 @@ def test_agent_time_comes_from_the_demo_switch(built):
     assert 0 < days["talk"] < days["logged_in"] and days["paused"] > 0 and days["wrapup"] > 0
 
 
+def test_a_backtest_younger_than_a_week_is_kept_and_an_older_one_redone(built):
+    settings_ = "{forecast_horizon_days: 7, forecast_windows: 2}"  # as the module's build
+    query = "select * from marts.rpt_forecast_backtest order by series, model"
+    first = rows(built, query)
+    run_dbt(built, "run", "--select", "rpt_forecast_backtest", vars_=settings_)
+    assert rows(built, query) == first
+    # A week old: redone (the fresh one ends at the center's yesterday again).
+    with connect(built) as con:
+        con.execute("update marts.rpt_forecast_backtest set history_end = history_end - 7, wape = -1")
+    run_dbt(built, "run", "--select", "rpt_forecast_backtest", vars_=settings_)
+    assert rows(built, query) == first
+    # Other settings: redone too.
+    with connect(built) as con:
+        con.execute("update marts.rpt_forecast_backtest set wape = -1")
+    run_dbt(
+        built,
+        "run",
+        "--select",
+        "rpt_forecast_backtest",
+        vars_="{forecast_horizon_days: 6, forecast_windows: 2}",
+    )
+    redone = rows(built, query)
+    assert {r["horizon_days"] for r in redone} == {6} and -1 not in {r["wape"] for r in redone}
+    run_dbt(built, "run", "--select", "rpt_forecast_backtest", vars_=settings_)
+
+
 def test_past_days_keep_the_forecast_made_before_they_began(built):
     """Move the forecast a week back, as if a refresh a week ago had made it: the next build keeps
     those days (now past) and replaces only the days from today on."""
