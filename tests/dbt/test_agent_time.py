@@ -7,6 +7,7 @@ Agent 1002: logs in at 23:00 and never logs off (closed at midnight, flagged); l
 Agent 1003: night shift 22:00-02:00 with a break across midnight, 23:50-00:10.
 Agent 1004: a logoff and an unpause with no login or pause before them (ignored).
 Agent 1005: logged in to two queues 08:00-09:00 and again 10:00-11:00.
+Agent 1006: takes a call 14:15-14:20 during a meeting pause 14:10-14:25 (logged in 14:00-14:30).
 """
 
 from __future__ import annotations
@@ -72,6 +73,12 @@ QUEUE_LOG = [
         )
         for q in ("support", "billing")
     ],
+    # 1006: a call taken while paused counts as talk, not as pause
+    line("2024-03-01 14:00:00", "NONE", "support", "PJSIP/1006", "ADDMEMBER", ""),
+    line("2024-03-01 14:10:00", "NONE", "support", "PJSIP/1006", "PAUSE", "meeting"),
+    *call("6.1", "1006", "2024-03-01 14:14:50", "2024-03-01 14:15:00", "2024-03-01 14:20:00"),
+    line("2024-03-01 14:25:00", "NONE", "support", "PJSIP/1006", "UNPAUSE", ""),
+    line("2024-03-01 14:30:00", "NONE", "support", "PJSIP/1006", "REMOVEMEMBER", ""),
     # 1004
     line("2024-03-01 12:00:00", "NONE", "support", "PJSIP/1004", "UNPAUSE", ""),
     line("2024-03-01 12:00:00", "NONE", "support", "PJSIP/1004", "REMOVEMEMBER", ""),
@@ -154,6 +161,14 @@ def test_sessions_of_several_queues_twice_a_day_stay_two_stretches(built):
     }  # fmt: skip
 
 
+def test_a_call_during_a_pause_is_talk_time(built):
+    # 14:00-14:30: talk 14:15-14:20 (300); paused 14:10-14:25 less the call (600); idle 14:00-14:10
+    # and 14:25-14:30 (900). Occupancy 300 ÷ (300 + 900) = 0.25, utilisation 300 ÷ 1800.
+    assert intervals(built, "1006") == {
+        "03-01 14:00": (1800, 600, 300, 0, 900, 0.25, pytest.approx(1 / 6), 0, False)
+    }
+
+
 def test_pause_reasons_add_up_and_stray_events_count_nothing(built):
     reasons = rows(
         built,
@@ -166,6 +181,7 @@ def test_pause_reasons_add_up_and_stray_events_count_nothing(built):
         ("1001", "03-01 09:30", "lunch", 1200),
         ("1003", "03-01 23:30", "break", 600),
         ("1003", "03-02 00:00", "break", 600),
+        ("1006", "03-01 14:00", "meeting", 600),
     ]  # fmt: skip
     assert rows(built, "select count(*) as n from marts.rpt_agent_interval_time where agent_id = '1004'") == [
         {"n": 0}
@@ -178,8 +194,9 @@ def test_the_day_and_the_15_minute_grain_agree_with_the_30_minute_grain(built):
         "select interval_minutes, sum(logged_in_seconds) as logged_in, sum(paused_seconds) as paused, "
         "sum(talk_seconds) as talk from marts.rpt_agent_interval_time group by 1 order by 1",
     )
-    # 1001: 4200 s; 1002: 3600 + 3600; 1003: 14400; 1005: 7200. Paused 1800 + 1200; talk 300.
-    assert [tuple(t.values()) for t in totals] == [(15, 33000, 3000, 300), (30, 33000, 3000, 300)]
+    # 1001: 4200 s; 1002: 3600 + 3600; 1003: 14400; 1005: 7200; 1006: 1800. Paused 1800 + 1200 +
+    # 600; talk 300 + 300.
+    assert [tuple(t.values()) for t in totals] == [(15, 34800, 3600, 600), (30, 34800, 3600, 600)]
     daily = rows(
         built,
         "select agent_id, call_date, phone_seconds, is_session_closed_without_logoff "
