@@ -137,9 +137,15 @@
         nextval('meta.mart_change_seq'), '{{ this.identifier }}', '{{ config.get("unique_key") }}', null,
         current_timestamp, '{{ invocation_id }}', {{ 'true' if is_incremental() else 'false' }};
     {% if is_incremental() %}
+        {# Not currval(): dbt-duckdb's threads share one connection, so another model's pre-hook
+           may have drawn from the sequence in between (seen: keys logged under a survey's change). #}
         insert into meta.mart_changed_keys
-        select currval('meta.mart_change_seq'), cast(key_value as varchar)
+        select changes.change_id, cast(rebuilt.key_value as varchar)
         from ({{ keys_sql }}) as rebuilt (key_value)
+        cross join (
+            select max(change_id) as change_id from meta.mart_changes
+            where model_name = '{{ this.identifier }}' and invocation_id = '{{ invocation_id }}'
+        ) as changes
     {% endif %}
 {%- endmacro %}
 
