@@ -32,6 +32,8 @@ DEFAULTS = {
     "LANDING_MAX_FILE_MB": "2048",
     # Published on purpose so the demo is reproducible. NOT for production: set your own secret.
     "CALLER_KEY_SECRET": "demo-secret-not-for-production",
+    # The managers' report after each publish (orchestration/reports): on, or off to skip it.
+    "REPORTS": "on",
 }
 
 
@@ -53,6 +55,13 @@ def store_path(published: Path | None = None) -> Path:
     written by the loader and dbt; readers open the published file (orchestration/publishing.py)."""
     published = published or warehouse_path()
     return published.with_name(published.name + ".store")
+
+
+def reports_enabled() -> bool:
+    value = _get("REPORTS").lower()
+    if value not in {"on", "off", "true", "false", "1", "0"}:
+        raise SettingsError(f"REPORTS={value!r}: write on or off")
+    return value in {"on", "true", "1"}
 
 
 def landing_dir() -> Path:

@@ -89,6 +89,9 @@ def run_refresh(
         return True
     reason = _failure_reason(result)
     record_status(files, "failure", run_id=result.run_id, reason=reason, partition=partition)
+    from orchestration.reports.run import announce_failure
+
+    announce_failure(files, result.run_id, reason, partition)
     print(
         f"Refresh for {partition} FAILED after {seconds:.0f} s: {reason}\n"
         f"The published warehouse {files.published} is unchanged (yesterday's numbers stay).",

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import email
 import hashlib
+import json
 import shutil
+import socket
+import threading
+from email import policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.conftest import FIXTURE_CENTER, FIXTURE_PARTITION, TEST_SECRET
 
@@ -35,3 +43,83 @@ def center(tmp_path, monkeypatch) -> dict[str, Path]:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- real servers for the report's delivery (orchestration/reports/delivery.py) ------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default))
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    inbox = _Inbox()
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login == b"reports"
+            and auth_data.password == b"s3cret"
+        )
+        return AuthResult(success=ok, handled=False)
+
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticate,
+                            auth_require_tls=False)  # fmt: skip
+    controller.start()
+    settings = {
+        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_STARTTLS": "false", "SMTP_USER": "reports",
+        "SMTP_PASSWORD": "s3cret", "REPORT_FROM": "wh@center.example",
+        "REPORT_TO": "boss@center.example, ops@center.example", "REPORT_RETRY_SECONDS": "0",
+    }  # fmt: skip
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("REPORT_WEBHOOK_URL", raising=False)
+    yield inbox
+    controller.stop()
+
+
+class _Hook(BaseHTTPRequestHandler):
+    """A chat robot: answers each POST with the next of `answers` (then 200 and errcode 0)."""
+
+    answers: list[tuple[int, dict]]
+    received: list[dict]
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append(json.loads(body))
+        status, answer = type(self).answers.pop(0) if type(self).answers else (200, {"errcode": 0})
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(json.dumps(answer).encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def webhook_server(monkeypatch):
+    _Hook.answers, _Hook.received = [], []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("REPORT_WEBHOOK_URL", f"http://127.0.0.1:{server.server_address[1]}/robot/send?key=k")
+    monkeypatch.setenv("REPORT_RETRY_SECONDS", "0")
+    for name in ("SMTP_HOST", "REPORT_WEBHOOK_KIND"):
+        monkeypatch.delenv(name, raising=False)
+    yield _Hook
+    server.shutdown()

@@ -50,7 +50,9 @@ def _whole_copy(store, folder):
     return files.published
 
 
-def test_a_new_day_replaces_only_its_days_and_equals_a_whole_copy(center, published_fixture, tmp_path):
+def test_a_new_day_replaces_only_its_days_and_equals_a_whole_copy(
+    center, published_fixture, tmp_path, smtp_server
+):
     copy_warehouse(published_fixture, center["warehouse"])
     files = WarehouseFiles(center["warehouse"])
     shutil.copyfile(files.published, files.spare)  # the previous publish's file, as a refresh leaves it
@@ -100,6 +102,13 @@ def test_a_new_day_replaces_only_its_days_and_equals_a_whole_copy(center, publis
     assert "fct_tickets: rows rebuilt" in published
     assert _tables(files.published) == _tables(_whole_copy(files.store, tmp_path / "fresh"))
     assert files.spare.exists() and not files.next.exists()
+    # The refresh sent the day's report, made from what it published, to the managers.
+    ((recipients, mail),) = smtp_server.messages
+    assert recipients == ["boss@center.example", "ops@center.example"]
+    assert "Daily report 日报 2024-03-09" in mail["Subject"]
+    names = {part.get_filename() for part in mail.iter_attachments()}
+    assert names == {"daily_report_2024-03-09.xlsx", "daily_report_2024-03-09.pdf"}
+    assert (center["root"] / "reports" / "daily_report_2024-03-09.pdf").exists()
 
 
 def test_a_reader_holding_the_spare_gets_a_new_file_written_instead(center, published_fixture, tmp_path):

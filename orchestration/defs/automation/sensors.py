@@ -73,7 +73,11 @@ def build_failure_sensor(job):
     @dg.run_failure_sensor(name="record_refresh_failure", monitored_jobs=[job],
                            default_status=dg.DefaultSensorStatus.RUNNING)  # fmt: skip
     def record_refresh_failure(context: RunFailureSensorContext):
-        record_status(warehouse_files(), "failure", run_id=context.dagster_run.run_id,
-                      reason=context.failure_event.message or "the refresh failed")  # fmt: skip
+        reason = context.failure_event.message or "the refresh failed"
+        record_status(warehouse_files(), "failure", run_id=context.dagster_run.run_id, reason=reason)
+        from orchestration.reports.run import announce_failure
+
+        announce_failure(warehouse_files(), context.dagster_run.run_id, reason,
+                         context.dagster_run.tags.get("dagster/partition"), say=context.log.info)  # fmt: skip
 
     return record_refresh_failure

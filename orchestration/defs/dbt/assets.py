@@ -133,7 +133,10 @@ def build_dbt_assets(project: DbtProject, partitions_def: dg.PartitionsDefinitio
         start = context.partition_key_range.start if context.has_partition_key else None
         # The run's tests read the days it rebuilt (macros/incremental.sql); `make check` reads all.
         newest = newest_built_day(warehouse.files.store) if start is not None else None
-        args = ["build", "--vars", json.dumps({"test_scope": "rebuilt", **reprocess_vars(start, newest)})]
+        args = ["build", "--vars", json.dumps({"test_scope": "rebuilt", **reprocess_vars(start, newest)}),
+                # dbt's unit tests check the models' logic on fixed inputs: they run in `make test`
+                # and `make check`, as dbt recommends, not against production every day.
+                "--exclude-resource-type", "unit_test"]  # fmt: skip
         with dbt_writes_to(warehouse.files.store):
             invocation = dbt.cli(args, context=context)
         for i, event in enumerate(invocation.stream()):

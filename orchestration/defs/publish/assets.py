@@ -8,12 +8,28 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from ingest import settings
+from ingest.settings import reports_enabled
 from ingest.warehouse import open_for_writing
 from orchestration import checks
 from orchestration.defs.warehouse.resources import WarehouseResource
 from orchestration.publishing import publish, record_status, release_writer_lock
 
 PUBLISHED = dg.AssetKey(["published_warehouse"])
+
+
+def send_reports(files, day: dt.date, log) -> None:
+    """The managers' report for the published day (and the week or month it completes), written
+    and sent. Published is published: a report that cannot be made is logged, not raised."""
+    if not reports_enabled():
+        return
+    from orchestration.reports.content import periods_ending
+    from orchestration.reports.run import report_and_send
+
+    try:
+        report_and_send(files, periods_ending(day), say=log.info)
+    except Exception as error:
+        log.warning(f"The report for {day} could not be made: {type(error).__name__}: {error}")
+        record_status(files, "report_failure", partition=str(day), reason=f"{type(error).__name__}: {error}")
 
 
 def _partition_day(context) -> dt.date:
@@ -63,6 +79,7 @@ def build_publish_assets(dbt_models, partitions_def: dg.PartitionsDefinition) ->
                       newest_call_started_at=str(newest) if newest else None,
                       published=report.describe())  # fmt: skip
         context.log.info(f"Published {files.published}: {report.describe()}")
+        send_reports(files, day, context.log)
         yield dg.MaterializeResult(
             metadata={
                 "path": str(files.published),
