@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass
@@ -139,6 +140,59 @@ def rates_over_period(frame: pl.DataFrame, by: list[str], *also: pl.Expr) -> pl.
             .alias(m.name)
             for m in rates
         )
+    )
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target as dim_kpi_targets and dim_queue_targets publish it: a value and how a figure
+    meets it (comparison >= or <=, from the declaration's direction)."""
+
+    value: float
+    comparison: str
+
+    def met(self, figure) -> bool | None:
+        if figure is None or (isinstance(figure, float) and math.isnan(figure)):
+            return None
+        return figure >= self.value if self.comparison == ">=" else figure <= self.value
+
+
+# The rates judged per district and per queue (those the marts carry at that grain).
+DISTRICT_ALERTS = ("connect_rate", "service_level", "abandon_rate", "asa_seconds", "fcr_rate", "csat")
+QUEUE_ALERTS = ("connect_rate", "service_level", "abandon_rate", "asa_seconds")
+ALERT_SCHEMA = {"scope": pl.String, "name": pl.String, "name_zh": pl.String, "name_en": pl.String,
+                "kpi_code": pl.String, "value": pl.Float64, "target": pl.Float64}  # fmt: skip
+
+
+def breaches(
+    districts: pl.DataFrame,
+    queues: pl.DataFrame,
+    targets: dict[str, Target],
+    queue_targets: dict[tuple[str, str], Target],
+) -> pl.DataFrame:
+    """Every target a district or a queue missed: one row per (place, KPI), the KPIs in
+    declaration order, the worst miss first. `districts` and `queues` carry one row per place
+    with its rolled-up rates and its names (name, name_zh, name_en); a queue is judged by its own
+    target where the declaration sets one (`queue_targets`), else by the center's."""
+    found: list[dict] = []
+    for scope, frame, codes in (("district", districts, DISTRICT_ALERTS), ("queue", queues, QUEUE_ALERTS)):
+        for row in frame.to_dicts():
+            for code in codes:
+                target = queue_targets.get((code, row["name"])) if scope == "queue" else None
+                target = target or targets.get(code)
+                if target is not None and target.met(row.get(code)) is False:
+                    found.append({"scope": scope, "name": row["name"], "name_zh": row["name_zh"],
+                                  "name_en": row["name_en"], "kpi_code": code, "value": row[code],
+                                  "target": target.value})  # fmt: skip
+    order = {code: i for i, code in enumerate(catalogue())}
+    return (
+        pl.DataFrame(found, schema=ALERT_SCHEMA)
+        .with_columns(
+            pl.col("kpi_code").replace_strict(order, default=99).alias("_order"),
+            (pl.col("value") - pl.col("target")).abs().alias("_gap"),
+        )
+        .sort(["_order", "scope", "_gap"], descending=[False, False, True])
+        .drop("_order", "_gap")
     )
 
 

@@ -6,7 +6,8 @@ import polars as pl
 import streamlit as st
 
 from dashboards.components import figures
-from dashboards.components.widgets import chart_and_table, downloads, empty, kpi_tile
+from dashboards.components.formatting import fmt
+from dashboards.components.widgets import chart_and_table, column_config, downloads, empty, kpi_tile
 from dashboards.data import queries
 from dashboards.filters import current
 from dashboards.strings import t
@@ -26,52 +27,90 @@ label = " · ".join(
 )
 st.caption(t("showing_newest" if day == f.newest else "showing_day", day=label))
 
-window = queries.kpi_daily(day - dt.timedelta(days=7), day)
+window, scope = queries.daily_figures(day - dt.timedelta(days=7), day, f.districts, f.queues)
 rows = {r["call_date"]: r for r in window.to_dicts()}
 today = rows.get(day)
-if today is None or today["inbound"] == 0:
-    st.info(t("no_data"))
-    st.stop()
+if today is None or not (today.get("inbound") or today.get("offered")):
+    st.info(t("no_data"))  # the tiles show "—"; the trends and the daily report below still show
+    today = today or {}
 previous, last_week = rows.get(day - dt.timedelta(days=1)), rows.get(day - dt.timedelta(days=7))
-targets = queries.kpi_targets()
+targets, _ = queries.targets_published()
+if scope != "center":
+    st.caption(t(f"overview_scope_{scope}", picked=", ".join(f.queues if scope == "queue" else f.districts)))
 
+tiles_shown = [
+    ["inbound", "offered", "connect_rate", "service_level", "abandon_rate", "asa_seconds"],
+    ["aht_seconds", "acw_seconds", "fcr_rate", "repeat_call_rate", "csat", "transfer_rate"],
+]
+judged = [
+    (column, targets[column].met(today.get(column)))
+    for row in tiles_shown
+    for column in row
+    if column in targets and today.get(column) is not None
+]
+missed = [column for column, met in judged if met is False]
 st.subheader(label)
-tiles = st.columns(6)
-for i, column in enumerate(
-    ["inbound", "offered", "connect_rate", "service_level", "abandon_rate", "asa_seconds"]
-):
-    kpi_tile(tiles[i], column, today, previous, last_week, targets.get(column))
-tiles = st.columns(6)
-fcr_note = "" if today["is_fcr_final"] else t("provisional")
-for i, column in enumerate(
-    ["aht_seconds", "acw_seconds", "fcr_rate", "repeat_call_rate", "csat", "transfer_rate"]
-):
-    kpi_tile(
-        tiles[i],
-        column,
-        today,
-        previous,
-        last_week,
-        targets.get(column),
-        note=fcr_note if column == "fcr_rate" else "",
+st.markdown(
+    t("kpis_missed", missed=len(missed), judged=len(judged))
+    + (": " + ", ".join(t(c) for c in missed) if missed else "")
+)
+fcr_note = "" if today.get("is_fcr_final", True) else t("provisional")
+for row in tiles_shown:
+    tiles = st.columns(len(row))
+    for i, column in enumerate(row):
+        kpi_tile(
+            tiles[i],
+            column,
+            today,
+            previous,
+            last_week,
+            targets.get(column),
+            note=fcr_note if column == "fcr_rate" else "",
+        )
+
+st.subheader(t("alerts_title"))
+breaches = queries.alerts(day, f.districts, f.queues)
+if breaches.is_empty():
+    st.success(t("alerts_none"))
+else:
+    st.caption(t("alerts_note"))
+    # Each row in its KPI's own unit (a rate, or seconds): shown as the tiles show it.
+    shown = pl.DataFrame(
+        [
+            {
+                "scope": t(a["scope"]),
+                "where": f"{a['name_zh']} {a['name_en']}",
+                "kpi": t(a["kpi_code"]),
+                "figure": fmt(a["kpi_code"], a["value"]),
+                "target_shown": fmt(a["kpi_code"], a["target"]),
+            }
+            for a in breaches.to_dicts()
+        ]
     )
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config(shown))
+    downloads(breaches, f"alerts_{day}", "overview_alerts")
 
 st.subheader(t("trends_title"))
-trend = queries.kpi_daily(day - dt.timedelta(days=29), day)
-rate_columns = ["connect_rate", "service_level", "abandon_rate", "fcr_rate"]
+trend, _ = queries.daily_figures(day - dt.timedelta(days=29), day, f.districts, f.queues)
+rate_columns = [
+    c for c in ("connect_rate", "service_level", "abandon_rate", "fcr_rate") if c in trend.columns
+]
+shown_targets = {c: targets[c].value for c in rate_columns if c in targets}
 chart_and_table(
-    figures.trend(
-        trend, "call_date", rate_columns, "", targets={"service_level": targets.get("service_level")}
-    ),
+    figures.trend(trend, "call_date", rate_columns, "", targets=shown_targets),
     trend.select(
-        "call_date",
-        "inbound",
-        "offered",
-        "answered",
-        *rate_columns,
-        "asa_seconds",
-        "aht_seconds",
-        "is_fcr_final",
+        c
+        for c in (
+            "call_date",
+            "inbound",
+            "offered",
+            "answered",
+            *rate_columns,
+            "asa_seconds",
+            "aht_seconds",
+            "is_fcr_final",
+        )
+        if c in trend.columns
     ),
     f"kpi_daily_{day}",
     "overview_trend",
@@ -88,9 +127,8 @@ if not empty(report):
         "connect_rate",
         "sort_order",
     )
-    table = (
-        wide.with_columns(pl.format("{}%", (pl.col("connect_rate") * 100).round(1)).alias("connect_rate"))
-        .pivot(
+    printed = (
+        wide.pivot(
             on="call_date",
             index=["sort_order", "district_name_zh"],
             values=["inbound", "answered", "connect_rate"],
@@ -99,7 +137,15 @@ if not empty(report):
         .drop("sort_order")
     )
     st.caption(t("daily_report_note"))
-    st.dataframe(table, hide_index=True, width="stretch")
+    # One column group per day; the numbers stay numbers (the connect rates as percentages).
+    printed_config = {
+        c: st.column_config.NumberColumn(c.replace("connect_rate", "接通率"), format="percent")
+        if c.startswith("connect_rate")
+        else st.column_config.NumberColumn(c.replace("inbound", "呼入").replace("answered", "接通"))
+        for c in printed.columns
+        if c != "district_name_zh"
+    } | {"district_name_zh": st.column_config.Column(t("district_name_zh"))}
+    st.dataframe(printed, hide_index=True, width="stretch", column_config=printed_config)
     downloads(
         report.select(
             "call_date", "district", "district_name_zh", "inbound", "offered", "answered", "connect_rate"

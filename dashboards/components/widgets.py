@@ -9,8 +9,8 @@ import polars as pl
 import streamlit as st
 import xlsxwriter
 
-from dashboards.components.formatting import RATE_COLUMNS, SECONDS_COLUMNS, fmt
-from dashboards.metrics import catalogue
+from dashboards.components.formatting import HOURS_COLUMNS, RATE_COLUMNS, SECONDS_COLUMNS, fmt
+from dashboards.metrics import Target, catalogue
 from dashboards.strings import t
 
 
@@ -76,16 +76,34 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
     )
 
 
-def readable(frame: pl.DataFrame) -> pl.DataFrame:
-    """Format every column for a person (percentages, m:ss, thousands) and label the headers."""
-    return pl.DataFrame(
-        {t(c): [fmt(c, v) for v in frame[c].to_list()] for c in frame.columns},
-        schema={t(c): pl.String for c in frame.columns},
-    )
+def column_config(frame: pl.DataFrame) -> dict:
+    """Each column labelled, and formatted as a manager reads it while staying a number, so that
+    sorting a column sorts numbers, not text: rates as percentages, seconds and hours with their
+    unit, counts with thousands separators, flags as ticks."""
+    config = {}
+    for column, dtype in frame.schema.items():
+        label = t(column)
+        if column in RATE_COLUMNS:
+            config[column] = st.column_config.NumberColumn(label, format="percent")
+        elif column in SECONDS_COLUMNS:
+            config[column] = st.column_config.NumberColumn(label, format="%.0f s")
+        elif column in HOURS_COLUMNS:
+            config[column] = st.column_config.NumberColumn(label, format="%.2f h")
+        elif dtype.is_integer():
+            config[column] = st.column_config.NumberColumn(label, format="localized")
+        elif dtype.is_float():
+            config[column] = st.column_config.NumberColumn(label, format="%.1f")
+        elif dtype == pl.Boolean:
+            config[column] = st.column_config.CheckboxColumn(label)
+        else:
+            config[column] = st.column_config.Column(label)
+    return config
 
 
 def table(frame: pl.DataFrame, name: str, key: str) -> None:
-    st.dataframe(readable(frame), hide_index=True, width="stretch")
+    # NaN (a rate over nothing) shows as an empty cell, like NULL.
+    shown = frame.with_columns(pl.col(pl.Float32, pl.Float64).fill_nan(None))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config(shown))
     downloads(frame, name, key)
 
 
@@ -113,23 +131,30 @@ def kpi_tile(
     day: dict,
     previous: dict | None,
     last_week: dict | None,
-    target: float | None = None,
+    target: Target | None = None,
     note: str = "",
 ) -> None:
-    """A KPI with its delta vs the previous day, coloured by the metric's good direction; the
-    same weekday last week, the target and the definition in the help."""
+    """A KPI with its delta vs the previous day, coloured by the metric's good direction; a green
+    or red mark for its target (met or missed, by the target's comparison); the same weekday last
+    week, the target and the definition in the help."""
     value = day.get(column)
     metric = catalogue().get(column)
     helps = [f"{t('vs_last_week')}: {_delta(column, value, (last_week or {}).get(column)) or '—'}"]
+    mark = ""
     if target is not None:
-        helps.append(f"{t('target')}: {fmt(column, target)}")
+        helps.append(f"{t('target')}: {target.comparison} {fmt(column, target.value)}")
+        met = target.met(value)
+        if met is not None:
+            word = t("target_met" if met else "target_missed")
+            mark = f":{'green' if met else 'red'}[{'●' if met else '▲'} {word}] "
     if metric:
         helps.append(metric.definition)
     direction = metric.direction if metric else "higher"
     container.metric(
-        t(column) + (f" ({note})" if note else ""),
+        mark + t(column) + (f" ({note})" if note else ""),
         fmt(column, value),
         delta=_delta(column, value, (previous or {}).get(column)),
         delta_color={"higher": "normal", "lower": "inverse"}.get(direction, "off"),
         help=" · ".join(helps),
+        border=True,
     )

@@ -18,7 +18,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards.access import AGENT_TABLES, Viewer, scope_sql
-from dashboards.metrics import catalogue
+from dashboards.metrics import Target, breaches, catalogue, measures, rates_over_period
 from ingest import settings
 
 
@@ -134,6 +134,78 @@ def district_daily(start, end, districts: list[str]) -> pl.DataFrame:
         districts,
         districts,
     )
+
+
+QUEUE_MEASURES = (
+    "offered, answered, abandoned, short_abandoned, abandon_base, service_level_base, answered_within_sl, "
+    "answered_wait_seconds, handle_seconds"
+)
+
+
+def daily_figures(start, end, districts: list[str], queues: list[str]) -> tuple[pl.DataFrame, str]:
+    """Per day counts and rates for the sidebar's selection, and which mart they come from: the
+    center (rpt_kpi_daily); the districts picked (rpt_district_daily, summed); or the queues picked
+    (rpt_queue_interval, summed: queue passes, so only the queue's figures, and not by district)."""
+    if queues:
+        rows = query(
+            f"select call_date, {QUEUE_MEASURES} from marts.rpt_queue_interval "
+            "where call_date between ? and ? and list_contains(?, queue)",
+            start,
+            end,
+            queues,
+        )
+        scope = "queue"
+    elif districts:
+        rows = district_daily(start, end, districts)
+        rows = rows.select("call_date", "is_fcr_final", *(c for c in measures() if c in rows.columns))
+        scope = "district"
+    else:
+        return kpi_daily(start, end), "center"
+    if rows.is_empty():
+        return rows, scope
+    also = [pl.col("is_fcr_final").all()] if "is_fcr_final" in rows.columns else []
+    return rates_over_period(rows, ["call_date"], *also).sort("call_date"), scope
+
+
+def targets_published() -> tuple[dict[str, Target], dict[tuple[str, str], Target]]:
+    """The center's targets (dim_kpi_targets) and the queues' own (dim_queue_targets)."""
+    center = query(
+        "select kpi_code, target_value, comparison from marts.dim_kpi_targets "
+        "where target_value is not null and comparison in ('>=', '<=')"
+    )
+    queues = query(
+        "select kpi_code, queue, target_value, comparison from marts.dim_queue_targets "
+        "where comparison in ('>=', '<=')"
+    )
+    return (
+        {r["kpi_code"]: Target(r["target_value"], r["comparison"]) for r in center.to_dicts()},
+        {(r["kpi_code"], r["queue"]): Target(r["target_value"], r["comparison"]) for r in queues.to_dicts()},
+    )
+
+
+def alerts(day, districts: list[str], queues: list[str]) -> pl.DataFrame:
+    """The day's targets missed by district and by queue (within the sidebar's selection)."""
+    by_district = district_daily(day, day, districts)
+    if not by_district.is_empty():
+        names = by_district.select("district", "district_name_zh", "district_name_en").unique("district")
+        keep = [c for c in measures() if c in by_district.columns]
+        by_district = (
+            rates_over_period(by_district.select("district", *keep), ["district"])
+            .join(names, on="district")
+            .rename({"district": "name", "district_name_zh": "name_zh", "district_name_en": "name_en"})
+        )
+    by_queue = query(
+        f"select i.queue as name, q.queue_name_zh as name_zh, q.queue_name_en as name_en, {QUEUE_MEASURES} "
+        "from marts.rpt_queue_interval as i left join marts.dim_queues as q using (queue) "
+        "where i.call_date = ? and (len(?) = 0 or list_contains(?, i.queue))",
+        day,
+        queues,
+        queues,
+    )
+    if not by_queue.is_empty():
+        by_queue = rates_over_period(by_queue, ["name", "name_zh", "name_en"])
+    center, own = targets_published()
+    return breaches(by_district, by_queue, center, own)
 
 
 def kpi_targets() -> dict[str, float]:

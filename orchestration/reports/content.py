@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from dashboards.metrics import catalogue, rates_over_period
+from dashboards.metrics import DISTRICT_ALERTS, Target, breaches, catalogue, rates_over_period
 
 EDITIONS = ("daily", "weekly", "monthly")
 # The tiles, in the Overview's order: volumes first, then the declared rates.
@@ -26,9 +26,6 @@ TILE_RATES = (
     "connect_rate", "service_level", "abandon_rate", "asa_seconds", "aht_seconds", "acw_seconds",
     "fcr_rate", "repeat_call_rate", "transfer_rate", "csat",
 )  # fmt: skip
-# Rates judged per district and per queue in the alert list (those the marts carry at that grain).
-DISTRICT_ALERTS = ("connect_rate", "service_level", "abandon_rate", "asa_seconds", "fcr_rate", "csat")
-QUEUE_ALERTS = ("connect_rate", "service_level", "abandon_rate", "asa_seconds")
 
 
 @dataclass(frozen=True)
@@ -138,17 +135,6 @@ def _rolled(frame: pl.DataFrame) -> dict:
     return rates_over_period(frame.with_columns(pl.lit(1).alias("_all")), ["_all"]).to_dicts()[0]
 
 
-@dataclass(frozen=True)
-class Target:
-    value: float
-    comparison: str  # >= or <=: how a value meets it (dim_kpi_targets.comparison)
-
-    def met(self, value) -> bool | None:
-        if value is None:
-            return None
-        return value >= self.value if self.comparison == ">=" else value <= self.value
-
-
 def _targets(con: duckdb.DuckDBPyConnection) -> dict[str, Target]:
     return {
         code: Target(value, comparison)
@@ -245,20 +231,20 @@ def districts(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
     return pl.concat([body, pl.DataFrame([total_row], schema=body.schema)], how="vertical")
 
 
+def queue_targets(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Target]:
+    return {
+        (code, queue): Target(value, comparison)
+        for code, queue, value, comparison in con.execute(
+            "select kpi_code, queue, target_value, comparison from marts.dim_queue_targets "
+            "where comparison in ('>=', '<=')"
+        ).fetchall()
+    }
+
+
 def alerts(con: duckdb.DuckDBPyConnection, period: Period, district_rows: pl.DataFrame) -> pl.DataFrame:
-    """Every target missed in the period by a district or a queue (queues by their own target
-    where the metric declares one: dim_queue_targets), worst first within each KPI."""
-    targets = _targets(con)
-    found: list[dict] = []
-    for row in district_rows.filter(pl.col("district") != "total").to_dicts():
-        for code in DISTRICT_ALERTS:
-            target = targets.get(code)
-            if _judge(row[code], target) is False:
-                found.append(
-                    {"scope": "district", "name": row["district"], "name_zh": row["district_name_zh"],
-                     "name_en": row["district_name_en"], "kpi_code": code, "value": row[code],
-                     "target": target.value}
-                )  # fmt: skip
+    """Every target missed in the period by a district or a queue (dashboards.metrics.breaches)."""
+    districts = district_rows.filter(pl.col("district") != "total").rename({"district": "name"})
+    districts = districts.rename({"district_name_zh": "name_zh", "district_name_en": "name_en"})
     queue_rows = _frame(
         con,
         "select queue, offered, answered, abandoned, short_abandoned, abandon_base, service_level_base, "
@@ -267,42 +253,21 @@ def alerts(con: duckdb.DuckDBPyConnection, period: Period, district_rows: pl.Dat
         period.first,
         period.last,
     )
-    if not queue_rows.is_empty():
-        by_queue = rates_over_period(queue_rows, ["queue"])
-        own = {
-            (code, queue): Target(value, comparison)
-            for code, queue, value, comparison in con.execute(
-                "select kpi_code, queue, target_value, comparison from marts.dim_queue_targets "
-                "where comparison in ('>=', '<=')"
-            ).fetchall()
-        }
-        queue_names = dict(
-            (q, (zh, en))
-            for q, zh, en in con.execute(
-                "select queue, queue_name_zh, queue_name_en from marts.dim_queues"
-            ).fetchall()
-        )
-        for row in by_queue.sort("queue").to_dicts():
-            for code in QUEUE_ALERTS:
-                target = own.get((code, row["queue"]), targets.get(code))
-                if _judge(row.get(code), target) is False:
-                    zh, en = queue_names.get(row["queue"], (row["queue"], row["queue"]))
-                    found.append(
-                        {"scope": "queue", "name": row["queue"], "name_zh": zh, "name_en": en,
-                         "kpi_code": code, "value": row[code], "target": target.value}
-                    )  # fmt: skip
-    schema = {"scope": pl.String, "name": pl.String, "name_zh": pl.String, "name_en": pl.String,
-              "kpi_code": pl.String, "value": pl.Float64, "target": pl.Float64}  # fmt: skip
-    frame = pl.DataFrame(found, schema=schema)
-    order = {code: i for i, code in enumerate(catalogue())}
-    gap = (pl.col("value") - pl.col("target")).abs()
-    return (
-        frame.with_columns(
-            pl.col("kpi_code").replace_strict(order, default=99).alias("_order"), gap.alias("_gap")
-        )
-        .sort(["_order", "scope", "_gap"], descending=[False, False, True])
-        .drop("_order", "_gap")
+    names = _frame(
+        con, "select queue, queue_name_zh as name_zh, queue_name_en as name_en from marts.dim_queues"
     )
+    queues = (
+        rates_over_period(queue_rows, ["queue"])
+        .join(names, on="queue", how="left")
+        .with_columns(
+            pl.col("name_zh").fill_null(pl.col("queue")), pl.col("name_en").fill_null(pl.col("queue"))
+        )
+        .rename({"queue": "name"})
+        .sort("name")
+        if not queue_rows.is_empty()
+        else pl.DataFrame(schema={"name": pl.String, "name_zh": pl.String, "name_en": pl.String})
+    )
+    return breaches(districts, queues, _targets(con), queue_targets(con))
 
 
 def repeat_reasons(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:

@@ -100,14 +100,23 @@ def test_the_exposures_list_the_marts_each_page_reads():
     # A page's marts are those of the queries it calls (dashboards/data/queries.py).
     root = Path(__file__).resolve().parents[2]
     source = (root / "dashboards" / "data" / "queries.py").read_text(encoding="utf-8")
-    reads = {
-        found.group(1): set(re.findall(r"marts\.(\w+)", found.group(0)))
+    bodies = {
+        found.group(1): found.group(0)
         for found in re.finditer(r"^def (\w+)\(.*?(?=^def |\Z)", source, re.S | re.M)
     }
+
+    def reads_of(name: str, seen: frozenset = frozenset()) -> set[str]:
+        """The marts a query reads, and those of the queries it calls."""
+        body = bodies.get(name, "")
+        called = {c for c in re.findall(r"(?<![.\w])(\w+)\(", body) if c in bodies and c not in seen | {name}}
+        return set(re.findall(r"marts\.(\w+)", body)).union(*(reads_of(c, seen | {name}) for c in called))
+
+    reads = {name: reads_of(name) for name in bodies}
     exposures = yaml.safe_load((root / "dbt_project/models/marts/_dashboards__exposures.yml").read_text())
     declared = {
         e["name"]: {re.sub(r"ref\('(\w+)'\)", r"\1", d) for d in e["depends_on"]}
         for e in exposures["exposures"]
+        if e["type"] == "dashboard"
     }
     pages = {p.stem: p for p in (root / "dashboards" / "app_pages").glob("*.py")}
     assert set(declared) == set(pages)

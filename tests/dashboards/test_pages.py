@@ -4,14 +4,15 @@ filter changes. The expected values are those of tests/dbt/test_metrics_hand_com
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.access import Viewer
-from dashboards.strings import t
 from ingest.pii import caller_key
 from tests.conftest import TEST_SECRET
 
@@ -41,8 +42,16 @@ def app(tmp_path, monkeypatch, published_fixture):
     return _open
 
 
+# A tile's label starts with its target mark: :green[● met 达标] or :red[▲ missed 未达标].
+MARK = re.compile(r"^:(green|red)\[[^\]]*\] ")
+
+
 def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {MARK.sub("", m.label): m.value for m in at.metric}
+
+
+def _marks(at: AppTest) -> dict[str, str | None]:
+    return {MARK.sub("", m.label): (MARK.match(m.label) or [None, None])[1] for m in at.metric}
 
 
 def _table(at: AppTest, index: int = 0):
@@ -62,15 +71,50 @@ def test_overview_shows_the_day_against_targets(app):
     assert shown["AHT 平均处理时长"] == "3:36"  # 1,510 s / 7 = 215.7 s
     assert shown["FCR 首次解决率"] == "83.3%"  # 5 / 6, final
     assert shown["CSAT 满意度"] == "66.7%"  # 2 / 3
+    # Against the targets (connect >= 90 %, SL >= 80 %, abandonment <= 5 %, ASA <= 20 s, FCR >= 75 %,
+    # repeat calls <= 15 %, CSAT >= 90 %): four of seven missed; volumes have no target.
+    marks = _marks(at)
+    assert {k for k, v in marks.items() if v == "red"} == {
+        "Connect rate 接通率", "Service level 服务水平", "Abandonment 放弃率", "CSAT 满意度"
+    }  # fmt: skip
+    assert {k for k, v in marks.items() if v == "green"} == {
+        "ASA 平均应答速度", "FCR 首次解决率", "Repeat calls 重复来电率"
+    }  # fmt: skip
+    assert marks["Inbound 呼入总数"] is None
+    assert any("**4 of 7**" in m.value for m in at.markdown)
+    # The alerts: Urban connects 6 of 10 (60 %), Jiangning answers its one call after 21 s (SL 0 %,
+    # ASA 21 s), complaints answer none of 2 within 20 s (their own target 90 %); repairs meet all.
+    alerts = {(row["scope"], row["where"], row["kpi"]) for row in _table(at, 0).to_dict("records")}
+    assert {
+        ("District 区域", "市区 Urban", "Connect rate 接通率"),
+        ("District 区域", "江宁 Jiangning", "Service level 服务水平"),
+        ("District 区域", "江宁 Jiangning", "ASA 平均应答速度"),
+        ("Queue 技能组", "投诉受理 Complaints", "Service level 服务水平"),
+    } <= alerts
+    assert not any("Repairs" in where for _, where, _ in alerts)
     # 2 March against 1 March: connect rate 100.0 % vs 63.6 % -> +36.4 pts; ASA 10 s vs 13 s -> -3 s.
     at.date_input(key="overview_day").set_value(MARCH_2).run()
-    deltas = {m.label: m.delta for m in at.metric}
+    deltas = {MARK.sub("", m.label): m.delta for m in at.metric}
     assert deltas["Connect rate 接通率"] == "+36.4 pts"
     assert deltas["ASA 平均应答速度"] == "-3 s"
     assert deltas["Inbound 呼入总数"] == "-91.7%"  # 1 vs 12
     # 4 March's FCR is provisional and says so.
     at.date_input(key="overview_day").set_value(dt.date(2024, 3, 4)).run()
     assert _metrics(at)["FCR 首次解决率 (provisional 暂定)"] == "100.0%"
+
+
+def test_overview_applies_the_district_and_queue_filters(app):
+    at = app()
+    at.sidebar.multiselect(key="filter_districts").set_value(["shiqu"]).run()
+    at.date_input(key="overview_day").set_value(MARCH_1).run()
+    shown = _metrics(at)
+    assert shown["Offered 人工呼入"] == "10" and shown["Connect rate 接通率"] == "60.0%"  # 6 / 10
+    assert shown["Service level 服务水平"] == "85.7%"  # 6 / 7
+    # A queue: its passes only (repairs: 6 offered, 6 answered within 20 s).
+    at.sidebar.multiselect(key="filter_queues").set_value(["repair"]).run()
+    shown = _metrics(at)
+    assert shown["Offered 人工呼入"] == "6" and shown["Service level 服务水平"] == "100.0%"
+    assert shown["Inbound 呼入总数"] == "—"  # IVR calls belong to no queue
 
 
 def test_overview_daily_report_follows_the_filters(app):
@@ -85,64 +129,62 @@ def test_overview_daily_report_follows_the_filters(app):
         "高淳",
     ]  # as the center prints it
     shiqu = report[report["district_name_zh"] == "市区"].iloc[0]
+    # Numbers stay numbers (the page formats them as percentages): 6 of 10 offered.
     assert (shiqu["inbound_2024-03-01"], shiqu["answered_2024-03-01"], shiqu["connect_rate_2024-03-01"]) == (
-        11, 6, "60.0%",
+        11, 6, 0.6,
     )  # fmt: skip
     at.sidebar.multiselect(key="filter_districts").set_value(["jiangning"]).run()
     report = _table(at, -1)
     assert list(report["district_name_zh"]) == ["江宁"]
-    assert report.iloc[0]["connect_rate_2024-03-01"] == "100.0%"
+    assert report.iloc[0]["connect_rate_2024-03-01"] == 1.0
 
 
 def test_districts_and_queues(app):
     at = app("districts_queues")
-    districts = _table(at, 0).set_index(t("district_name_zh"))
-    assert districts.loc["市区", t("answered")] == "8"  # answered 1-9 March: 6 + K12 + K15
-    assert districts.loc["市区", t("connect_rate")] == "66.7%"  # 8 of 12 offered
-    assert districts.loc["高淳", t("connect_rate")] == "—"  # nothing offered: no rate, not 0 %
-    queues = _table(at, 1).set_index(t("queue"))
+    # The tables hold numbers (sortable as numbers), formatted by their column configuration.
+    districts = _table(at, 0).set_index("district_name_zh")
+    assert districts.loc["市区", "answered"] == 8  # answered 1-9 March: 6 + K12 + K15
+    assert districts.loc["市区", "connect_rate"] == pytest.approx(8 / 12)  # 8 of 12 offered
+    assert pd.isna(districts.loc["高淳", "connect_rate"])  # nothing offered: no rate, not 0 %
+    queues = _table(at, 1).set_index("queue")
     # K05 counts in both queues it passed through (queue level); complaints answered after 30 s.
-    assert queues.loc["complaints", t("service_level")] == "0.0%"
-    assert queues.loc["repair", t("offered")] == "4"  # K05, K10, K11, K12
+    assert queues.loc["complaints", "service_level"] == 0.0
+    assert queues.loc["repair", "offered"] == 4  # K05, K10, K11, K12
 
 
 def test_agents_rankings_and_phone_cap(app):
     at = app("agents")
     ranking = _table(at, 0)
-    assert ranking.iloc[0][t("agent_id")] == "1004"
-    assert ranking.iloc[0][t("is_over_phone_cap")] == "True"  # 6 h 01 min on 9 March
+    assert ranking.iloc[0]["agent_id"] == "1004"
+    assert ranking.iloc[0]["is_over_phone_cap"]  # 6 h 01 min on 9 March
     at.date_input(key="agents_day").set_value(MARCH_1).run()
     ranking = _table(at, 0)
-    assert list(ranking[t("rank")]) == ["1", "2", "2", "4"]  # 3, 2, 2 and 1 calls: ties share a rank
-    assert (ranking.iloc[0][t("agent_id")], ranking.iloc[0][t("answered")]) == ("1001", "3")
+    assert list(ranking["rank"]) == [1, 2, 2, 4]  # 3, 2, 2 and 1 calls: ties share a rank
+    assert (ranking.iloc[0]["agent_id"], ranking.iloc[0]["answered"]) == ("1001", 3)
     at.sidebar.multiselect(key="filter_teams").set_value(["Team 2"]).run()
-    assert set(_table(at, 0)[t("agent_id")]) == {"1003", "1004"}
+    assert set(_table(at, 0)["agent_id"]) == {"1003", "1004"}
 
 
 def test_repeat_calls_top_reasons(app):
     at = app("repeat_calls")
     top = _table(at, 0)
     first = top.iloc[0]
-    assert (first[t("reason_code")], first[t("repeat_calls")], first[t("share")]) == (
-        "signal_fault",
-        "1",
-        "100.0%",
-    )
-    assert first[t("department_name_zh")] == "网络运维部"
+    assert (first["reason_code"], first["repeat_calls"], first["share"]) == ("signal_fault", 1, 1.0)
+    assert first["department_name_zh"] == "网络运维部"
     calls = _table(at, 1)
     # The caller as a code (the first 8 characters of the caller key), never the number or its mask.
     expected = "#" + caller_key("13800000001", TEST_SECRET.encode())[:8]
-    assert list(calls[t("call_id")]) == ["K01"] and calls.iloc[0][t("caller")] == expected
+    assert list(calls["call_id"]) == ["K01"] and calls.iloc[0]["caller"] == expected
 
 
 def test_tickets_sla(app):
     at = app("tickets")
     summary = _table(at, 0)
-    by_type = {(r[t("ticket_type")], r[t("severity")]): r for _, r in summary.iterrows()}
-    assert by_type[("repair", "general")][t("sla_compliance")] == "0.0%"  # 26 h > 24 h
-    assert by_type[("complaint", "n/a")][t("sla_compliance")] == "100.0%"
+    by_type = {(r["ticket_type"], r["severity"]): r for _, r in summary.iterrows()}
+    assert by_type[("repair", "general")]["sla_compliance"] == 0.0  # 26 h > 24 h
+    assert by_type[("complaint", "n/a")]["sla_compliance"] == 1.0
     open_late = _table(at, 1)
-    assert list(open_late[t("ticket_id")]) == ["T3"]
+    assert list(open_late["ticket_id"]) == ["T3"]
 
 
 def test_satisfaction_by_channel(app):
@@ -156,7 +198,7 @@ def test_quality_sample_and_fatal_errors(app):
     sample = _table(at, 0)
     assert len(sample) == 11  # every answered segment of March (fewer than 7 per agent)
     fatal = _table(at, -1)
-    assert list(fatal[t("evaluation_id")]) == ["Q1"]
+    assert list(fatal["evaluation_id"]) == ["Q1"]
 
 
 def test_data_health(app):
