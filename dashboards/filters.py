@@ -71,3 +71,20 @@ def newest_complete_day(first: dt.date, last: dt.date, yesterday: dt.date) -> dt
 
 def current() -> Filters:
     return st.session_state["filters"]
+
+
+def period_end(period: str, start: dt.date) -> dt.date:
+    """The last day of the day, ISO week or calendar month that starts on `start`."""
+    if period == "week":
+        return start + dt.timedelta(days=6)
+    if period == "month":
+        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return start
+
+
+def opening_period(period: str, starts: list[dt.date], newest: dt.date | None) -> dt.date:
+    """Which of `starts` (newest first) a page opens on: the newest period that is over by the
+    data's newest complete day. A week or month still running holds a few days only; it stays one
+    pick away. With none over yet, the newest."""
+    complete = [s for s in starts if newest is None or period_end(period, s) <= newest]
+    return complete[0] if complete else starts[0]

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboards.components import figures
 from dashboards.components.widgets import chart_and_table, empty, table
 from dashboards.data import queries
-from dashboards.filters import current
+from dashboards.filters import current, opening_period
 from dashboards.strings import t
 
 f = current()
@@ -26,7 +26,9 @@ starts = queries.repeat_periods(period, district, f.end)["period_start"].to_list
 if not starts:
     st.info(t("no_data"))
     st.stop()
-start = st.selectbox(t("period"), starts, key="repeat_start")
+start = st.selectbox(
+    t("period"), starts, index=starts.index(opening_period(period, starts, f.newest)), key="repeat_start"
+)
 top = queries.repeat_top5(period, start, district)
 st.caption(t("district_note", district=district) + ("" if top["is_final"].all() else t("provisional_note")))
 if not empty(top):
@@ -39,7 +41,8 @@ if not empty(top):
     )
 
     st.subheader(t("calls_behind"))
-    reason = st.selectbox(t("reason"), top["reason_code"].to_list(), key="repeat_reason")
+    names = {r["reason_code"]: f"{r['reason_name_zh']} {r['reason_name_en']}" for r in top.to_dicts()}
+    reason = st.selectbox(t("reason"), list(names), format_func=names.get, key="repeat_reason")
     calls = queries.unresolved_calls(reason, f.start, f.end, district)
     if not empty(calls):
         table(calls, f"repeat_calls_{reason}", "repeat_calls")

@@ -35,7 +35,7 @@ for tile, row in zip(tiles, by_channel.to_dicts(), strict=True):
         help=f"{t('survey_participation_rate')}: {participation} · {t('nps')}: {nps}",
     )
 chart_and_table(
-    figures.trend(daily.filter(pl.col("channel") != "all"), "sent_date", ["csat"], t("csat")),
+    figures.trend(daily.filter(pl.col("channel") != "all"), "sent_date", ["csat"], t("csat"), by="channel"),
     by_channel,
     "satisfaction_by_channel",
     "satisfaction_channel",

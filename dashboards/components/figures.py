@@ -22,10 +22,20 @@ def trend(
     title: str,
     percent: bool = True,
     targets: dict[str, float] | None = None,
+    by: str | None = None,
 ) -> go.Figure:
     fig = go.Figure()
     for column in columns:
-        fig.add_scatter(x=frame[x].to_list(), y=frame[column].to_list(), mode="lines+markers", name=t(column))
+        if by is None:
+            fig.add_scatter(
+                x=frame[x].to_list(), y=frame[column].to_list(), mode="lines+markers", name=t(column)
+            )
+        else:  # one line per series (a channel, a queue), never one line through all of them
+            for (name,), part in frame.sort(x).partition_by(by, as_dict=True, maintain_order=True).items():
+                label = f"{t(column)} · {name}" if len(columns) > 1 else str(name)
+                fig.add_scatter(
+                    x=part[x].to_list(), y=part[column].to_list(), mode="lines+markers", name=label
+                )
         if targets and column in targets:
             fig.add_hline(y=targets[column], line_dash="dot", annotation_text=f"{t('target')} {t(column)}")
     fig.update_layout(title=title, **_LAYOUT)

@@ -94,6 +94,34 @@ def refresh_status() -> dict:
         return {}
 
 
+def center_timezone() -> str:
+    return settings.center_timezone()
+
+
+def deliveries(last: int = 50) -> pl.DataFrame:
+    """The newest attempts to send the report or a failure notice (orchestration/reports), newest
+    first; `final` marks each message's last attempt on its channel (its outcome)."""
+    log = warehouse().with_name(warehouse().name + ".deliveries.jsonl")
+    try:
+        lines = log.read_text(encoding="utf-8").splitlines()[-last:]
+    except FileNotFoundError:
+        lines = []
+    entries = []
+    for line in reversed(lines):
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            continue
+    schema = {"sent_at": pl.String, "sent": pl.String, "channel": pl.String, "attempt": pl.Int64,
+              "ok": pl.Boolean, "detail": pl.String}  # fmt: skip
+    frame = pl.DataFrame(
+        [{"sent_at": local_time(e.get("at")), "sent": e.get("key"), "channel": e.get("channel"),
+          "attempt": e.get("attempt"), "ok": bool(e.get("ok")), "detail": e.get("detail")} for e in entries],
+        schema=schema,
+    )  # fmt: skip
+    return frame.with_columns(final=pl.int_range(pl.len()).over("sent", "channel") == 0)
+
+
 # -- the queries the pages use ---------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ filter changes. The expected values are those of tests/dbt/test_metrics_hand_com
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.access import Viewer
+from dashboards.filters import opening_period
 from ingest.pii import caller_key
 from tests.conftest import TEST_SECRET
 
@@ -165,6 +167,23 @@ def test_agents_rankings_and_phone_cap(app):
     assert set(_table(at, 0)["agent_id"]) == {"1003", "1004"}
 
 
+@pytest.mark.parametrize(
+    ("period", "starts", "newest", "opens"),
+    [
+        # Data to Saturday 9 March: the week of 4 March is not over, the week before is.
+        ("week", ["2024-03-04", "2024-02-26"], "2024-03-09", "2024-02-26"),
+        ("week", ["2024-03-04", "2024-02-26"], "2024-03-10", "2024-03-04"),  # its Sunday: over
+        ("month", ["2024-03-01", "2024-02-01"], "2024-03-30", "2024-02-01"),
+        ("month", ["2024-02-01", "2024-01-01"], "2024-02-29", "2024-02-01"),  # a leap February's last day
+        ("month", ["2024-03-01"], "2024-03-09", "2024-03-01"),  # none over yet: the newest
+        ("day", ["2024-03-09", "2024-03-08"], "2024-03-09", "2024-03-09"),
+    ],
+)
+def test_pages_open_on_the_newest_complete_period(period, starts, newest, opens):
+    day = dt.date.fromisoformat
+    assert opening_period(period, [day(s) for s in starts], day(newest)) == day(opens)
+
+
 def test_repeat_calls_top_reasons(app):
     at = app("repeat_calls")
     top = _table(at, 0)
@@ -191,6 +210,9 @@ def test_satisfaction_by_channel(app):
     at = app("satisfaction")
     shown = _metrics(at)
     assert shown["CSAT 满意度 · all"] == "66.7%" and shown["CSAT 满意度 · ivr"] == "50.0%"
+    # One line per channel, not one line zigzagging between IVR and SMS.
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert sorted(trace["name"] for trace in figure["data"]) == ["ivr", "sms"]
 
 
 def test_quality_sample_and_fatal_errors(app):
@@ -201,11 +223,35 @@ def test_quality_sample_and_fatal_errors(app):
     assert list(fatal["evaluation_id"]) == ["Q1"]
 
 
-def test_data_health(app):
+def test_data_health(app, tmp_path):
+    # Two messages: the report sent at the second try, a failure notice never delivered.
+    log = [
+        {"at": "2024-03-10T00:30:00+00:00", "key": "daily 2024-03-09", "channel": "email", "attempt": 1,
+         "ok": False, "detail": "cannot reach the server"},
+        {"at": "2024-03-10T00:30:05+00:00", "key": "daily 2024-03-09", "channel": "email", "attempt": 2,
+         "ok": True, "detail": "sent to 2 recipient(s)"},
+        {"at": "2024-03-10T01:00:00+00:00", "key": "failure r1", "channel": "webhook", "attempt": 1,
+         "ok": False, "detail": "HTTP 500 Internal Server Error"},
+    ]  # fmt: skip
+    (tmp_path / "warehouse.duckdb.deliveries.jsonl").write_text("".join(json.dumps(e) + "\n" for e in log))
     at = app("data_health")
-    assert _metrics(at)["Data as of 数据截至"] == "2024-03-09 16:01"  # K15 ended 16:01:15 local
+    shown = _metrics(at)
+    assert shown["Data as of 数据截至"] == "2024-03-09 16:01"  # K15 ended 16:01:15 local
+    # The refresh's own time (UTC in the status file) in the center's time, as the caption says.
+    status = json.loads((tmp_path / "warehouse.duckdb.status.json").read_text())
+    utc = dt.datetime.fromisoformat(status["last_success"]["at"])
+    assert (
+        shown["Last refresh 最近刷新"]
+        == f"{utc.astimezone(dt.timezone(dt.timedelta(hours=8))):%Y-%m-%d %H:%M}"
+    )
     captions = " ".join(c.value for c in at.caption)
     assert "5 files · 32 rows read = 32 accepted + 0 rejected · 0 files not accounted for" in captions
+    assert "Asia/Shanghai" in captions
+    sent = _table(at, -1)
+    assert list(sent["sent"]) == ["failure r1", "daily 2024-03-09", "daily 2024-03-09"]  # newest first
+    assert list(sent["sent_at"]) == ["2024-03-10 09:00", "2024-03-10 08:30", "2024-03-10 08:30"]
+    (error,) = at.error
+    assert "1 message(s) not delivered" in error.value and "HTTP 500" in error.value
 
 
 def test_no_warehouse_says_so(tmp_path, monkeypatch):
