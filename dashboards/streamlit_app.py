@@ -12,9 +12,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards import filters, login
 from dashboards.data import queries
-from dashboards.strings import t
+from dashboards.strings import LANGUAGES, default_language, t
 
 st.set_page_config(page_title=t("app_title"), page_icon="☎️", layout="wide")
+# The language of every label, chart and button: English and Chinese side by side, or one of them.
+st.sidebar.radio(
+    t("language"),
+    list(LANGUAGES),
+    index=list(LANGUAGES).index(default_language()),
+    format_func=LANGUAGES.get,
+    horizontal=True,
+    key="language",
+)
 
 viewer = login.require_viewer()  # stops here until someone has logged in
 

@@ -1,7 +1,11 @@
-"""Every user-facing string of the dashboards in one place: English with the Chinese name beside
-it, as the center's managers read them. A full language switch is a change to this file."""
+"""Every user-facing string of the dashboards in one place, in English and Chinese. A session shows
+them side by side (the default, as the center's managers read them), or in one language: the
+sidebar's language switch, its default from DASHBOARD_LANGUAGE (both, en or zh)."""
 
 from __future__ import annotations
+
+import os
+import re
 
 from dashboards.metrics import catalogue
 
@@ -283,12 +287,171 @@ LABELS: dict[str, str] = {
 }
 
 
+# The English and the Chinese of the labels the split below cannot make: a sentence whose Chinese
+# half was a short gloss, Chinese first, or one language only. Every other label is
+# "English 中文" and splits at its first Chinese character.
+OWN_WORDS: dict[str, tuple[str, str]] = {
+    "reason_name_en": ("Reason (English)", "原因(英文)"),
+    "department_name_en": ("Department (English)", "责任部门(英文)"),
+    "district_name_en": ("District (English)", "区域(英文)"),
+    "sl_base": ("Answered + abandoned", "接通+放弃"),
+    "nps_responses": ("NPS responses", "NPS 回复数"),
+    "label": ("Label", "标签"),
+    "wape": ("WAPE", "WAPE 加权误差"),
+    "mase": ("MASE", "MASE 相对误差"),
+    "download_csv": ("Download CSV", "下载 CSV"),
+    "download_xlsx": ("Download Excel", "下载 Excel"),
+    "vs_previous_day": ("vs previous day", "与前一日比"),
+    "vs_last_week": ("vs same weekday last week", "与上周同日比"),
+    "logged_in_as": ("{user} · {role} {scope}", "{user} · {role} {scope}"),
+    "csat_by_agent_title": ("{csat} by agent and team", "坐席与班组{csat}"),
+    "refresh_failed_long": (
+        "The last refresh failed: {reason}. The numbers shown are from the refresh before.",
+        "最近一次刷新失败：{reason}。显示的是上一次刷新的数据。",
+    ),
+    "files_caption": (
+        "{files:,} files · {read:,} rows read = {accepted:,} accepted + {rejected:,} rejected · "
+        "{unaccounted} files not accounted for",
+        "{files:,} 个文件 · 读取 {read:,} 行 = 接收 {accepted:,} + 拒收 {rejected:,} · {unaccounted} 个文件未核对",
+    ),
+    "no_users": (
+        "No dashboard users yet: add one with `python -m dashboards.users add NAME --role manager` ({path}).",
+        "尚无看板用户：用 `python -m dashboards.users add NAME --role manager` 添加（{path}）。",
+    ),
+    "no_role": (
+        "{user} has no role on these dashboards: ask a manager to add it to the users file.",
+        "{user} 在看板上没有角色：请经理将其加入用户文件。",
+    ),
+    "showing_newest": ("Showing {day}, the newest complete day of the data.", "显示 {day}，数据最新完整日。"),
+    "showing_day": ("Showing {day}.", "显示 {day}。"),
+    "no_warehouse": (
+        "No warehouse yet at {path}. Run `make refresh` (or `make demo`).",
+        "{path} 尚无数据仓库。请运行 `make refresh`（或 `make demo`）。",
+    ),
+    "deliveries_failed": (
+        "{count} message(s) not delivered after every retry; the newest reason: {detail}.",
+        "{count} 条消息重试后仍未送达；最近原因：{detail}。",
+    ),
+    "times_note": ("Times in the center's time zone ({tz}).", "时间为中心所在时区（{tz}）。"),
+    "kpis_missed": (
+        "**{missed} of {judged}** KPIs with a target missed",
+        "有目标的指标中 **{missed} / {judged}** 项未达标",
+    ),
+    "overview_scope_district": (
+        "Figures of the districts picked in the sidebar: {picked}.",
+        "侧栏所选区域的数据：{picked}。",
+    ),
+    "overview_scope_queue": (
+        "Figures of the queues picked in the sidebar: {picked} (queue passes; the district filter does "
+        "not split queues).",
+        "侧栏所选技能组的数据：{picked}（按技能组段统计；区域筛选不拆分技能组）。",
+    ),
+    "wf_forecast_note": (
+        "Model {model}: backtest WAPE {wape} against {baseline} for last week's values (same interval a "
+        "week before).",
+        "模型 {model}：回测 WAPE {wape}，上周同时段基准为 {baseline}。",
+    ),
+    "wf_day_error": (
+        "This day: forecast {forecast:,.0f} calls, actual {actual:,.0f}; WAPE {wape}.",
+        "当日：预测 {forecast:,.0f} 通，实际 {actual:,.0f} 通；WAPE {wape}。",
+    ),
+    "wf_agents_note": (
+        "Required: Erlang C for the service-level target, then the occupancy cap ({cap:.0%}); headcount adds "
+        "shrinkage ({shrinkage:.0%}). Logged in and available (not paused) from the switch's agent events.",
+        "需求坐席：按服务水平目标用 Erlang C 计算，再加占用率上限（{cap:.0%}）；排班人数另计缺勤率"
+        "（{shrinkage:.0%}）。在线与可用坐席来自交换机的坐席事件。",
+    ),
+    "wf_short_yesterday": (
+        "On {day}: available agents below the agents required.",
+        "{day}：可用坐席少于需求坐席。",
+    ),
+    "wf_seats_note": (
+        "One seat per {per_seat:,} subscribers and {staff:g} staff per seat (the center's rules); the busiest "
+        "interval of the last 28 days needed {peak} agents on the phones ({headcount} headcount), the "
+        "forecast's busiest {forecast_peak}.",
+        "每 {per_seat:,} 用户一个席位，每席位 {staff:g} 人（中心规则）；近28天最忙时段需 {peak} 名坐席在线"
+        "（排班 {headcount} 人），预测最忙时段 {forecast_peak}。",
+    ),
+    "wf_occupancy_title": ("Agent time ({day})", "坐席工时（{day}）"),
+    "phone_cap_title": ("Phone time over the cap (> 6 h/day)", "通话超时（每日 > 6 小时）"),
+    "qa_sample_title": ("QA sample (7 calls per agent, reproducible)", "质检抽样（每名坐席7通，可复现）"),
+    "daily_report_note": (
+        "Inbound, connected and connect rate; one column group per day, as the center prints it.",
+        "呼入、接通、接通率；每日一组列，与中心打印的日报一致。",
+    ),
+    "district_note": ("District: {district}. ", "区域：{district}。"),
+    "provisional_note": ("Counts are provisional: FCR windows still open.", "暂定：首解观察期未结束。"),
+    "refresh_failed": ("Last refresh failed: {reason}", "刷新失败：{reason}"),
+    "audit_log": ("Audit log (logins, failed logins, downloads)", "审计日志（登录、登录失败、下载）"),
+    "newest_day": ("Newest complete day of the data: {day}", "数据最新完整日：{day}"),
+    "language": ("Language", "语言"),
+    "printable_title": ("Printable report", "打印版"),
+    "printable_make": ("Make the PDF of this day", "生成当日 PDF"),
+    "printable_download": ("Download the PDF", "下载 PDF"),
+    "printable_note": (
+        "The managers' report of this day for the whole center (the sidebar's filters do not apply), as the "
+        "refresh sends it.",
+        "当日全中心的管理日报（不受侧栏筛选影响），与刷新后发送的一致。",
+    ),
+}
+LANGUAGES = {"both": "English 中文", "en": "English", "zh": "中文"}
+_CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def split(text: str) -> tuple[str, str]:
+    """'Connected 接通' → ('Connected', '接通'); digits just before the Chinese go with it
+    ('Within 20 s 20秒内接通' → ('Within 20 s', '20秒内接通')). No Chinese: the text twice."""
+    found = _CHINESE.search(text)
+    if not found:
+        return text, text
+    i = found.start()
+    while i > 0 and text[i - 1].isdigit():
+        i -= 1
+    return text[:i].rstrip() or text, text[i:].strip()
+
+
+def default_language() -> str:
+    """DASHBOARD_LANGUAGE: both (English and Chinese side by side, the default), en or zh."""
+    value = os.environ.get("DASHBOARD_LANGUAGE", "").strip().lower() or "both"
+    return value if value in LANGUAGES else "both"
+
+
+def language() -> str:
+    """The language picked in the sidebar of this session, else the setting."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        import streamlit as st
+
+        picked = st.session_state.get("language")
+        if picked in LANGUAGES:
+            return picked
+    return default_language()
+
+
+def words(en: str, zh: str, lang: str | None = None) -> str:
+    """The text in the session's language: one of the two, or both side by side."""
+    lang = lang or language()
+    if lang == "en":
+        return en
+    if lang == "zh":
+        return zh
+    return en if en == zh else f"{en} {zh}"
+
+
 def t(key: str, **values) -> str:
-    text = LABELS.get(key) or metric_label(key) or key
+    lang = language()
+    if key in OWN_WORDS:
+        en, zh = OWN_WORDS[key]
+        text = words(en, zh, lang) if lang != "both" or key not in LABELS else LABELS[key]
+    elif key in LABELS:
+        text = LABELS[key] if lang == "both" else words(*split(LABELS[key]), lang)
+    else:
+        text = metric_label(key, lang) or key
     return text.format(**values) if values else text
 
 
-def metric_label(key: str) -> str | None:
+def metric_label(key: str, lang: str = "both") -> str | None:
     """A declared rate's name (models/semantic/_metrics.yml): short English name, then Chinese."""
     metric = catalogue().get(key)
-    return f"{metric.short} {metric.label_zh}" if metric else None
+    return words(metric.short, metric.label_zh, lang) if metric else None

@@ -7,10 +7,17 @@ import streamlit as st
 
 from dashboards.components import figures
 from dashboards.components.formatting import fmt
-from dashboards.components.widgets import chart_and_table, column_config, downloads, empty, kpi_tile
+from dashboards.components.widgets import (
+    audit_download,
+    chart_and_table,
+    column_config,
+    downloads,
+    empty,
+    kpi_tile,
+)
 from dashboards.data import queries
 from dashboards.filters import current
-from dashboards.strings import t
+from dashboards.strings import t, words
 
 f = current()
 st.title(t("page_overview"))
@@ -20,8 +27,8 @@ label = " · ".join(
     part
     for part in (
         f"{day:%Y-%m-%d}",
-        f"{calendar.get('weekday_name_en', '')} {calendar.get('weekday_name_zh', '')}".strip(),
-        " ".join(n for n in (calendar.get("holiday_name_en"), calendar.get("holiday_name_zh")) if n),
+        words(calendar.get("weekday_name_en", ""), calendar.get("weekday_name_zh", "")).strip(),
+        words(calendar.get("holiday_name_en") or "", calendar.get("holiday_name_zh") or "").strip(),
     )
     if part
 )
@@ -79,7 +86,7 @@ else:
         [
             {
                 "scope": t(a["scope"]),
-                "where": f"{a['name_zh']} {a['name_en']}",
+                "where": words(a["name_en"], a["name_zh"]),
                 "kpi": t(a["kpi_code"]),
                 "figure": fmt(a["kpi_code"], a["value"]),
                 "target_shown": fmt(a["kpi_code"], a["target"]),
@@ -139,9 +146,13 @@ if not empty(report):
     st.caption(t("daily_report_note"))
     # One column group per day; the numbers stay numbers (the connect rates as percentages).
     printed_config = {
-        c: st.column_config.NumberColumn(c.replace("connect_rate", "接通率"), format="percent")
+        c: st.column_config.NumberColumn(
+            c.replace("connect_rate", words("Connect rate", "接通率")), format="percent"
+        )
         if c.startswith("connect_rate")
-        else st.column_config.NumberColumn(c.replace("inbound", "呼入").replace("answered", "接通"))
+        else st.column_config.NumberColumn(
+            c.replace("inbound", words("Inbound", "呼入")).replace("answered", words("Connected", "接通"))
+        )
         for c in printed.columns
         if c != "district_name_zh"
     } | {"district_name_zh": st.column_config.Column(t("district_name_zh"))}
@@ -152,4 +163,19 @@ if not empty(report):
         ),
         f"daily_report_{f.start}_{f.end}",
         "overview_report",
+    )
+
+st.subheader(t("printable_title"))
+st.caption(t("printable_note"))
+if st.button(t("printable_make"), key="overview_print"):
+    from orchestration.reports.run import printable_pdf
+
+    st.download_button(
+        t("printable_download"),
+        printable_pdf(queries.warehouse(), day),
+        f"daily_report_{day}.pdf",
+        "application/pdf",
+        key="overview_pdf",
+        on_click=audit_download,
+        args=(f"daily_report_{day}.pdf", 1),
     )

@@ -8,7 +8,7 @@ from dashboards.components import figures
 from dashboards.components.widgets import chart_and_table, empty, table
 from dashboards.data import queries
 from dashboards.filters import current, opening_period
-from dashboards.strings import t
+from dashboards.strings import t, words
 
 f = current()
 st.title(t("page_repeat"))
@@ -32,7 +32,11 @@ start = st.selectbox(
 top = queries.repeat_top5(period, start, district)
 st.caption(t("district_note", district=district) + ("" if top["is_final"].all() else t("provisional_note")))
 if not empty(top):
-    labelled = top.with_columns(label=pl.format("{} {}", "reason_name_zh", "reason_name_en"))
+    labelled = top.with_columns(
+        label=pl.struct("reason_name_en", "reason_name_zh").map_elements(
+            lambda r: words(r["reason_name_en"], r["reason_name_zh"]), return_dtype=pl.String
+        )
+    )
     chart_and_table(
         figures.pareto(labelled, "label", "repeat_calls", t("top5_title"), share="share"),
         top.drop("is_final"),
@@ -41,7 +45,7 @@ if not empty(top):
     )
 
     st.subheader(t("calls_behind"))
-    names = {r["reason_code"]: f"{r['reason_name_zh']} {r['reason_name_en']}" for r in top.to_dicts()}
+    names = {r["reason_code"]: words(r["reason_name_en"], r["reason_name_zh"]) for r in top.to_dicts()}
     reason = st.selectbox(t("reason"), list(names), format_func=names.get, key="repeat_reason")
     calls = queries.unresolved_calls(reason, f.start, f.end, district)
     if not empty(calls):

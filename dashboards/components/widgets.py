@@ -11,7 +11,7 @@ import xlsxwriter
 
 from dashboards.components.formatting import HOURS_COLUMNS, RATE_COLUMNS, SECONDS_COLUMNS, fmt
 from dashboards.metrics import Target, catalogue
-from dashboards.strings import t
+from dashboards.strings import language, t
 
 
 def empty(frame: pl.DataFrame) -> bool:
@@ -45,7 +45,7 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
     return safe.write_csv().encode("utf-8-sig")
 
 
-def _audit_download(file_name: str, rows: int) -> None:
+def audit_download(file_name: str, rows: int) -> None:
     from dashboards import users
     from dashboards.data.queries import viewer
 
@@ -61,7 +61,7 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
         "text/csv",
         key=f"{key}_csv",
         width="stretch",
-        on_click=_audit_download,
+        on_click=audit_download,
         args=(f"{name}.csv", frame.height),
     )
     right.download_button(
@@ -71,7 +71,7 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
         width="stretch",
-        on_click=_audit_download,
+        on_click=audit_download,
         args=(f"{name}.xlsx", frame.height),
     )
 
@@ -118,10 +118,11 @@ def chart_and_table(fig: go.Figure, frame: pl.DataFrame, name: str, key: str) ->
 def _delta(column: str, value, other) -> str | None:
     if value is None or other is None:
         return None
+    chinese = language() == "zh"
     if column in RATE_COLUMNS:
-        return f"{(value - other) * 100:+.1f} pts"
+        return f"{(value - other) * 100:+.1f} {'个百分点' if chinese else 'pts'}"
     if column in SECONDS_COLUMNS:
-        return f"{value - other:+.0f} s"
+        return f"{value - other:+.0f} {'秒' if chinese else 's'}"
     return f"{(value - other) / other:+.1%}" if other else None
 
 
@@ -144,9 +145,9 @@ def kpi_tile(
     if target is not None:
         helps.append(f"{t('target')}: {target.comparison} {fmt(column, target.value)}")
         met = target.met(value)
-        if met is not None:
-            word = t("target_met" if met else "target_missed")
-            mark = f":{'green' if met else 'red'}[{'●' if met else '▲'} {word}] "
+        if met is not None:  # green dot: met; red triangle: missed (the help says which target)
+            mark = f":{'green' if met else 'red'}[{'●' if met else '▲'}] "
+            helps.insert(0, t("target_met" if met else "target_missed"))
     if metric:
         helps.append(metric.definition)
     direction = metric.direction if metric else "higher"

@@ -55,6 +55,17 @@ def write_edition(files: WarehouseFiles, period: content.Period) -> Written:
     )
 
 
+def printable_pdf(published: Path, day: dt.date) -> bytes:
+    """The daily report of `day` as PDF bytes (the Overview's printable view): the same content
+    and layout as the refresh sends, made from the published file on demand."""
+    import tempfile
+
+    files = WarehouseFiles(published)
+    report = content.build(published, content.Period("daily", day, day), read_status(files), center_name())
+    with tempfile.TemporaryDirectory() as folder:
+        return pdf.write(report, Path(folder) / "report.pdf").read_bytes()
+
+
 def summary_text(report: content.Report) -> str:
     """The message body: what a manager reads on a phone before opening the attachments."""
     p = report.period

@@ -152,6 +152,29 @@ def test_every_page_in_a_real_browser(served_app, browser, tmp_path):
     text = saved.read_text(encoding="utf-8-sig")
     assert text.startswith("ticket_type,severity") and "complaint" in text
 
+    # The language switch: Chinese only, then English only; the navigation, the titles, the tiles,
+    # the weekday, the tabs and the download buttons follow (the data do not change).
+    _go(page, PAGES[""])
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("中文", exact=True).click()
+    _wait_for_app(page, "总览")
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "接通率" in body and "星期六" in body  # 9 March 2024, the newest day, was a Saturday
+    assert "Connect rate" not in body and "Saturday" not in body
+    page.screenshot(path=str(ARTIFACTS / "overview_zh.png"), full_page=True)
+    page.locator("[data-testid='stSidebarNav']").get_by_text("工单", exact=True).click()
+    _wait_for_app(page, "工单")
+    page.get_by_role("tab", name="表格").first.click()
+    assert page.get_by_role("button", name="下载 CSV").count() > 0
+    assert page.get_by_role("button", name="Download CSV").count() == 0
+    sidebar.get_by_text("English", exact=True).click()
+    _wait_for_app(page, "Tickets")
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Overview", exact=True).click()
+    _wait_for_app(page, "Overview")
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "Connect rate" in body and "Saturday" in body and "接通率" not in body
+    page.screenshot(path=str(ARTIFACTS / "overview_en.png"), full_page=True)
+
 
 @pytest.mark.parametrize("username", list(USERS))
 def test_each_role_in_a_real_browser(served_app, browser, tmp_path, username):

@@ -44,7 +44,7 @@ def app(tmp_path, monkeypatch, published_fixture):
     return _open
 
 
-# A tile's label starts with its target mark: :green[● met 达标] or :red[▲ missed 未达标].
+# A tile's label starts with its target mark: :green[●] (met) or :red[▲] (missed).
 MARK = re.compile(r"^:(green|red)\[[^\]]*\] ")
 
 
@@ -88,10 +88,10 @@ def test_overview_shows_the_day_against_targets(app):
     # ASA 21 s), complaints answer none of 2 within 20 s (their own target 90 %); repairs meet all.
     alerts = {(row["scope"], row["where"], row["kpi"]) for row in _table(at, 0).to_dict("records")}
     assert {
-        ("District 区域", "市区 Urban", "Connect rate 接通率"),
-        ("District 区域", "江宁 Jiangning", "Service level 服务水平"),
-        ("District 区域", "江宁 Jiangning", "ASA 平均应答速度"),
-        ("Queue 技能组", "投诉受理 Complaints", "Service level 服务水平"),
+        ("District 区域", "Urban 市区", "Connect rate 接通率"),
+        ("District 区域", "Jiangning 江宁", "Service level 服务水平"),
+        ("District 区域", "Jiangning 江宁", "ASA 平均应答速度"),
+        ("Queue 技能组", "Complaints 投诉受理", "Service level 服务水平"),
     } <= alerts
     assert not any("Repairs" in where for _, where, _ in alerts)
     # 2 March against 1 March: connect rate 100.0 % vs 63.6 % -> +36.4 pts; ASA 10 s vs 13 s -> -3 s.
@@ -103,6 +103,22 @@ def test_overview_shows_the_day_against_targets(app):
     # 4 March's FCR is provisional and says so.
     at.date_input(key="overview_day").set_value(dt.date(2024, 3, 4)).run()
     assert _metrics(at)["FCR 首次解决率 (provisional 暂定)"] == "100.0%"
+
+
+def test_the_language_switch_changes_labels_weekday_and_buttons(app):
+    at = app()
+    at.date_input(key="overview_day").set_value(MARCH_1).run()
+    at.sidebar.radio(key="language").set_value("zh").run()
+    assert _metrics(at)["接通率"] == "63.6%"  # the numbers stay as they are
+    assert at.title[0].value == "总览"
+    assert any("星期五" in c.value for c in at.caption)  # 1 March 2024 was a Friday
+    assert "下载 CSV" in [b.label for b in at.get("download_button")]
+    at.date_input(key="overview_day").set_value(MARCH_2).run()
+    deltas = {MARK.sub("", m.label): m.delta for m in at.metric}
+    assert deltas["接通率"] == "+36.4 个百分点" and deltas["平均应答速度"] == "-3 秒"
+    at.sidebar.radio(key="language").set_value("en").run()
+    assert at.title[0].value == "Overview" and "Connect rate" in _metrics(at)
+    assert any("Saturday" in c.value for c in at.caption)
 
 
 def test_overview_applies_the_district_and_queue_filters(app):
