@@ -93,7 +93,7 @@ start = max(first, last - dt.timedelta(days=29))
 month = dt.date(last.year, last.month, 1)
 calls = [
     lambda: queries.kpi_daily(start, last), lambda: queries.district_daily(start, last, []),
-    lambda: queries.agent_daily(last), lambda: queries.queue_intervals_30(start, last, []),
+    lambda: queries.agent_daily(last), lambda: queries.queue_intervals(start, last, []),
     lambda: queries.repeat_top5("month", month, None), lambda: queries.ticket_sla(start, last, []),
     lambda: queries.satisfaction_daily(start, last), lambda: queries.interval_staffing(last),
 ]

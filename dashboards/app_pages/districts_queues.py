@@ -35,7 +35,15 @@ if not empty(daily):
         "districts_kpis",
     )
 
-intervals = queries.queue_intervals_30(f.start, f.end, f.queues)
+minutes = st.radio(
+    t("interval_minutes"),
+    options=[15, 30, 60],
+    index=1,
+    format_func=lambda m: t("minutes", minutes=m),
+    horizontal=True,
+    key="districts_grain",
+)
+intervals = queries.queue_intervals(f.start, f.end, f.queues, minutes)
 st.subheader(t("queue"))
 if not empty(intervals.filter(pl.col("offered") > 0)):
     per_queue = rates_over_period(intervals, ["queue"]).sort("offered", descending=True)
@@ -50,10 +58,10 @@ if not empty(intervals.filter(pl.col("offered") > 0)):
 
     st.subheader(t("heatmap_title"))
     heat = intervals.with_columns(
-        weekday=pl.col("call_date").dt.weekday(), half_hour=pl.col("interval_start").dt.strftime("%H:%M")
+        weekday=pl.col("call_date").dt.weekday(), time_of_day=pl.col("interval_start").dt.strftime("%H:%M")
     )
-    heat = rates_over_period(heat, ["weekday", "half_hour"]).select(
-        "weekday", "half_hour", "offered", "answered_within_sl", "service_level_base", "service_level"
+    heat = rates_over_period(heat, ["weekday", "time_of_day"]).select(
+        "weekday", "time_of_day", "offered", "answered_within_sl", "service_level_base", "service_level"
     )
     metric = st.radio(
         t("filters"),
@@ -66,13 +74,13 @@ if not empty(intervals.filter(pl.col("offered") > 0)):
     chart_and_table(
         figures.heatmap(
             heat,
-            "half_hour",
+            "time_of_day",
             "weekday",
             metric,
             f"{t(metric)} (1 = Monday)",
             percent=metric == "service_level",
         ),
-        heat.sort("weekday", "half_hour"),
+        heat.sort("weekday", "time_of_day"),
         f"heatmap_{metric}",
         "districts_heat",
     )
@@ -93,6 +101,25 @@ if not empty(intervals.filter(pl.col("offered") > 0)):
         f"intraday_{day}",
         "districts_intraday",
     )
+
+    st.subheader(t("drill_title"))
+    st.caption(t("drill_note"))
+    left, middle, right = st.columns(3)
+    names = queries.district_names()
+    queues = sorted(intervals["queue"].unique().to_list())
+    slots = sorted(curve["interval_start"].to_list())
+
+    def everything_or(shown):
+        return lambda value: t("all") if value is None else shown(value)
+
+    district = left.selectbox(t("district"), [None, *names], format_func=everything_or(names.get),
+                              key="drill_district")  # fmt: skip
+    queue = middle.selectbox(t("queue"), [None, *queues], format_func=everything_or(str), key="drill_queue")
+    slot = right.selectbox(t("interval_start"), [None, *slots], key="drill_interval",
+                           format_func=everything_or(lambda s: f"{s:%H:%M}"))  # fmt: skip
+    behind = queries.calls_behind(day, district, queue, slot, minutes)
+    if not empty(behind):
+        table(behind, f"calls_{day}_{district or 'all'}_{queue or 'all'}", "districts_drill")
 
     st.subheader(t("staffing_title"))
     staffing = queries.interval_staffing(day)

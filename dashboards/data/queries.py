@@ -236,19 +236,68 @@ def alerts(day, districts: list[str], queues: list[str]) -> pl.DataFrame:
     return breaches(by_district, by_queue, center, own)
 
 
+def district_names() -> dict[str, str]:
+    """Each district's name in the session's language, in the center's order."""
+    from dashboards.strings import words
+
+    rows = query(
+        "select district, district_name_zh, district_name_en from marts.dim_districts order by sort_order"
+    )
+    return {r["district"]: words(r["district_name_en"], r["district_name_zh"]) for r in rows.to_dicts()}
+
+
 def kpi_targets() -> dict[str, float]:
     """Each rate's target as declared (models/semantic/_metrics.yml)."""
     return {m.name: m.target for m in catalogue().values() if m.target is not None}
 
 
-def queue_intervals_30(start, end, queues) -> pl.DataFrame:
-    return query(
-        "select * from marts.rpt_queue_interval where call_date between ? and ? and interval_minutes = 30 "
+def queue_intervals(start, end, queues, minutes: int = 30) -> pl.DataFrame:
+    """The queue mart at 15 or 30 minutes, or 60 (two half hours summed, by the UTC hour)."""
+    rows = query(
+        "select * from marts.rpt_queue_interval where call_date between ? and ? and interval_minutes = ? "
         "and (len(?) = 0 or list_contains(?, queue))",
         start,
         end,
+        15 if minutes == 15 else 30,
         queues,
         queues,
+    )
+    if minutes != 60 or rows.is_empty():
+        return rows
+    counts = [c for c in measures() if c in rows.columns]
+    by = ["call_date", "interval_start", "interval_start_utc", "interval_minutes", "queue"]
+    return rates_over_period(
+        rows.with_columns(
+            pl.col("interval_start").dt.truncate("1h"),
+            pl.col("interval_start_utc").dt.truncate("1h"),
+            pl.lit(60).alias("interval_minutes"),
+        ).select(*by, *counts, "agents_handling"),
+        by,
+        # Distinct agents of the hour are not the sum of its half hours': the busier half hour's
+        # count (a lower bound) stands for the hour.
+        pl.col("agents_handling").max(),
+    )
+
+
+def calls_behind(day, district: str | None, queue: str | None, interval_start, minutes: int) -> pl.DataFrame:
+    """The queue passes (call segments) behind a district, a queue or an interval of a day: the
+    caller as a code (the first 8 characters of the caller key), never a number."""
+    grain = "interval_15_start" if minutes == 15 else "interval_30_start"
+    start = f"date_trunc('hour', {grain})" if minutes == 60 else grain
+    return query(
+        f"select call_id, segment, {start} as interval_start, district, queue, "
+        "coalesce('#' || left(caller_key, 8), 'anonymous') as caller, outcome, wait_seconds, "
+        "handle_seconds, agent_id, reason_code from marts.fct_call_segments "
+        "where segment_date = ? and (? is null or district = ?) and (? is null or queue = ?) "
+        f"and (cast(? as timestamp) is null or {start} = cast(? as timestamp)) "
+        "order by interval_start, call_id, segment limit 1000",
+        day,
+        district,
+        district,
+        queue,
+        queue,
+        interval_start,
+        interval_start,
     )
 
 

@@ -170,6 +170,31 @@ def test_districts_and_queues(app):
     assert queues.loc["repair", "offered"] == 4  # K05, K10, K11, K12
 
 
+def _frame_with(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_districts_and_queues_drill_down_to_their_calls_at_every_grain(app):
+    at = app("districts_queues")
+    at.date_input(key="districts_day").set_value(MARCH_1).run()
+    at.selectbox(key="drill_district").set_value("jiangning").run()
+    behind = _frame_with(at, "segment")
+    assert len(behind) == 1 and set(behind["district"]) == {"jiangning"}  # its one call of 1 March
+    assert all(c.startswith("#") or c == "anonymous" for c in behind["caller"])  # codes, not numbers
+    at.selectbox(key="drill_district").set_value(None).run()
+    at.selectbox(key="drill_queue").set_value("complaints").run()
+    behind = _frame_with(at, "segment")
+    assert list(behind["call_id"]) == ["K05"] and list(behind["segment"]) == [2]  # transferred in
+    # The same day at 15, 30 and 60 minutes: the intraday curve sums to the same offered calls.
+    totals = {}
+    for minutes in (15, 30, 60):
+        at.radio(key="districts_grain").set_value(minutes).run()
+        curve = next(d.value for d in at.dataframe if "agents_handling" in d.value.columns)
+        totals[minutes] = (int(curve["offered"].sum()), len(curve))
+    assert totals[15][0] == totals[30][0] == totals[60][0] == 12  # the queue passes offered on 1 March
+    assert totals[15][1] >= totals[30][1] >= totals[60][1]
+
+
 def test_agents_rankings_and_phone_cap(app):
     at = app("agents")
     ranking = _table(at, 0)
