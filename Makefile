@@ -56,6 +56,9 @@ dagster-home:
 refresh: install dagster-home  ## the daily refresh once, headless: load, dbt build, checks, publish
 	$(RUN) python -m orchestration.refresh
 
+report: install  ## write the managers' report again (the newest day; DAY=YYYY-MM-DD, EDITION=weekly|monthly) and send it
+	$(RUN) python -m orchestration.reports.run $(if $(DAY),--day $(DAY)) $(if $(EDITION),--edition $(EDITION))
+
 orchestrator: install dagster-home  ## Dagster UI on 127.0.0.1:3000 with the 02:00 schedule and the landing sensor
 	$(RUN) dbt parse --quiet
 	$(RUN) dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
@@ -92,6 +95,7 @@ demo: install  ## install, generate the demo, refresh, show yesterday's numbers,
 	@$(RUN) python -m orchestration.summary
 	@$(RUN) python -m dashboards.users demo
 	@echo "Analysts: open $(DUCKDB_DATABASE) read-only (see README, Querying the warehouse)."
+	@echo "The managers' report of yesterday: $(dir $(DUCKDB_DATABASE))reports/ (XLSX and PDF; docs/reports.md)."
 	@echo "Dashboards: http://127.0.0.1:8501 (Ctrl-C to stop)"
 	@$(MAKE) --no-print-directory dashboard
 
