@@ -368,6 +368,16 @@ def qa_summary(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
     )
 
 
+def report_day(published: Path, day: dt.date) -> dt.date:
+    """The day a refresh of partition `day` reports: that day, or (a warehouse of history, a day
+    without calls) the newest day with calls before it; `day` itself when there is none."""
+    with duckdb.connect(str(published), read_only=True) as con:
+        (newest,) = con.execute(
+            "select max(call_date) from marts.rpt_kpi_daily where inbound > 0 and call_date <= ?", [day]
+        ).fetchall()[0]
+    return newest or day
+
+
 def build(published: Path, period: Period, status: dict, center_name: str = "") -> Report:
     with duckdb.connect(str(published), read_only=True) as con:
         district_rows = districts(con, period)

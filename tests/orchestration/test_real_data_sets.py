@@ -202,6 +202,29 @@ def test_technion_1999_partition_refreshes_by_its_own_date(technion, monkeypatch
     assert _query(warehouse, "select * from marts.rpt_kpi_daily order by call_date") == before
 
 
+def test_technion_1999_report_is_of_its_newest_day_and_counts_its_calls(technion):
+    """The refresh (of yesterday's partition) reported the newest day with calls, 31 August 1999
+    (a Tuesday), and the month that day completes; the workbook's figures are the source's."""
+    import openpyxl
+
+    warehouse, expected = technion
+    newest = max(expected)
+    folder = warehouse.parent / "reports"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"daily_report_{newest}.pdf", f"daily_report_{newest}.xlsx",
+        f"monthly_report_{newest:%Y-%m}.pdf", f"monthly_report_{newest:%Y-%m}.xlsx",
+    ]  # fmt: skip
+    sheet = openpyxl.load_workbook(folder / f"daily_report_{newest}.xlsx")["指标 KPIs"]
+    shown = {row[0]: row[1] for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]}
+    assert (shown["Inbound 呼入"], shown["Offered 人工呼入"], shown["Connected 接通"]) == (
+        expected[newest]["inbound"], expected[newest]["offered"], expected[newest]["answered"],
+    )  # fmt: skip
+    month = openpyxl.load_workbook(folder / f"monthly_report_{newest:%Y-%m}.xlsx")["指标 KPIs"]
+    shown = {row[0]: row[1] for row in month.iter_rows(min_row=4, values_only=True) if row[0]}
+    august = [c for day, c in expected.items() if day.month == 8]
+    assert shown["Connected 接通"] == sum(c["answered"] for c in august) == 30913
+
+
 def test_technion_1999_pages_open_on_its_newest_day(technion, monkeypatch):
     warehouse, expected = technion
     _pages_render(warehouse, monkeypatch, max(d for d in expected if d.month == 8))

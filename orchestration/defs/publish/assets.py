@@ -22,11 +22,14 @@ def send_reports(files, day: dt.date, log) -> None:
     and sent. Published is published: a report that cannot be made is logged, not raised."""
     if not reports_enabled():
         return
-    from orchestration.reports.content import periods_ending
+    from orchestration.reports.content import periods_ending, report_day
     from orchestration.reports.run import report_and_send
 
     try:
-        report_and_send(files, periods_ending(day), say=log.info)
+        reported = report_day(files.published, day)
+        if reported != day:
+            log.info(f"No call on {day}: the report is for {reported}, the newest day with calls.")
+        report_and_send(files, periods_ending(reported), say=log.info)
     except Exception as error:
         log.warning(f"The report for {day} could not be made: {type(error).__name__}: {error}")
         record_status(files, "report_failure", partition=str(day), reason=f"{type(error).__name__}: {error}")
