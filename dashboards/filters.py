@@ -44,14 +44,21 @@ def sidebar() -> Filters | None:
     start, end = (
         picked if isinstance(picked, tuple | list) and len(picked) == 2 else (default_start, default_end)
     )
+    # Names in the session's language, codes underneath (the queries and the URLs use the codes).
+    district_names, queue_names = queries.district_names(), queries.queue_names()
     districts = st.sidebar.multiselect(
         t("district"),
-        queries.choices("district", "dim_districts"),
+        list(district_names),
+        format_func=lambda code: district_names.get(code, code),
         key="filter_districts",
         placeholder=t("all"),
     )
     queues = st.sidebar.multiselect(
-        t("queue"), queries.choices("queue", "dim_queues"), key="filter_queues", placeholder=t("all")
+        t("queue"),
+        list(queue_names),
+        format_func=lambda code: queue_names.get(code, code),
+        key="filter_queues",
+        placeholder=t("all"),
     )
     teams = st.sidebar.multiselect(
         t("team"), queries.choices("team", "rpt_agent_monthly"), key="filter_teams", placeholder=t("all")

@@ -114,7 +114,9 @@ if not empty(intervals.filter(pl.col("offered") > 0)):
 
     district = left.selectbox(t("district"), [None, *names], format_func=everything_or(names.get),
                               key="drill_district")  # fmt: skip
-    queue = middle.selectbox(t("queue"), [None, *queues], format_func=everything_or(str), key="drill_queue")
+    queue_names = queries.queue_names()
+    queue = middle.selectbox(t("queue"), [None, *queues], key="drill_queue",
+                             format_func=everything_or(lambda q: queue_names.get(q, q)))  # fmt: skip
     slot = right.selectbox(t("interval_start"), [None, *slots], key="drill_interval",
                            format_func=everything_or(lambda s: f"{s:%H:%M}"))  # fmt: skip
     behind = queries.calls_behind(day, district, queue, slot, minutes)

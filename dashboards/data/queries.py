@@ -246,6 +246,16 @@ def district_names() -> dict[str, str]:
     return {r["district"]: words(r["district_name_en"], r["district_name_zh"]) for r in rows.to_dicts()}
 
 
+def queue_names() -> dict[str, str]:
+    """Each queue's name in the session's language, in the center's order."""
+    from dashboards.strings import words
+
+    rows = query(
+        "select queue, queue_name_zh, queue_name_en from marts.dim_queues order by sort_order, queue"
+    )
+    return {r["queue"]: words(r["queue_name_en"], r["queue_name_zh"]) for r in rows.to_dicts()}
+
+
 def kpi_targets() -> dict[str, float]:
     """Each rate's target as declared (models/semantic/_metrics.yml)."""
     return {m.name: m.target for m in catalogue().values() if m.target is not None}
