@@ -100,10 +100,35 @@ def column_config(frame: pl.DataFrame) -> dict:
     return config
 
 
+GOOD, BAD = "color: #2e7d32", "color: #c62828; font-weight: 600"
+
+
+def coloured(frame: pl.DataFrame):
+    """The frame as a pandas Styler whose rate cells are green where they meet the declared target
+    and red where they miss it (by the metric's direction); the values stay numbers."""
+    judged = [c for c in frame.columns if (m := catalogue().get(c)) is not None and m.target is not None]
+    shown = frame.to_pandas()
+    if not judged:
+        return shown
+
+    def colour(column):
+        metric = catalogue()[column.name]
+        return [
+            ""
+            if (met := metric.meets_target(None if value != value else value)) is None
+            else GOOD
+            if met
+            else BAD
+            for value in column
+        ]
+
+    return shown.style.apply(colour, subset=judged)
+
+
 def table(frame: pl.DataFrame, name: str, key: str) -> None:
     # NaN (a rate over nothing) shows as an empty cell, like NULL.
     shown = frame.with_columns(pl.col(pl.Float32, pl.Float64).fill_nan(None))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config(shown))
+    st.dataframe(coloured(shown), hide_index=True, width="stretch", column_config=column_config(shown))
     downloads(frame, name, key)
 
 

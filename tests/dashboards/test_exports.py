@@ -22,3 +22,20 @@ def test_csv_prefixes_formula_like_text():
 def test_excel_keeps_formula_like_text_as_text():
     back = pl.read_excel(io.BytesIO(excel_bytes(FRAME)))
     assert back["comment"].to_list()[:5] == ["=cmd|' /C calc'!A0", "+1+1", "-2", "@SUM(A1)", "fine"]
+
+
+def test_rate_cells_are_coloured_by_their_target_and_stay_numbers():
+    from dashboards.components.widgets import BAD, GOOD, coloured
+
+    # Connect rate >= 90 % (higher is better), abandonment <= 5 % (lower is better), no target: none.
+    frame = pl.DataFrame(
+        {"connect_rate": [0.95, 0.90, 0.5, None], "abandon_rate": [0.05, 0.06, None, 0.0],
+         "offered": [10, 20, 0, 1]}
+    )  # fmt: skip
+    styler = coloured(frame)
+    styles = styler._compute().ctx  # (row, column) -> [(property, value), ...]
+    css = {key: "; ".join(f"{p}: {v}" for p, v in value) for key, value in styles.items()}
+    assert [css.get((r, 0), "") for r in range(4)] == [GOOD, GOOD, BAD, ""]
+    assert [css.get((r, 1), "") for r in range(4)] == [GOOD, BAD, "", GOOD]
+    assert not any(col == 2 and text for (_, col), text in css.items())
+    assert styler.data["connect_rate"].tolist()[:3] == [0.95, 0.90, 0.5]  # numbers, not text
