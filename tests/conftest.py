@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from filelock import FileLock
 
 from ingest.loader import LoadReport, load_landing
 
@@ -74,10 +75,24 @@ def query(warehouse: Path) -> Callable[..., list[tuple]]:
 
 
 @pytest.fixture(scope="session")
-def published_fixture(tmp_path_factory) -> Path:
-    """The hand-computed fixture center refreshed once (the real Dagster job); tests copy it."""
+def published_fixture(tmp_path_factory, worker_id) -> Path:
+    """The hand-computed fixture center refreshed once (the real Dagster job); tests copy it, never
+    change it. Built once for the whole run: the first pytest-xdist worker to need it builds it in
+    the run's shared temporary folder while the others wait on a file lock."""
+    if worker_id == "master":
+        return _publish_fixture(tmp_path_factory.mktemp("published"))
+    shared = tmp_path_factory.getbasetemp().parent / "published"
+    with FileLock(str(shared) + ".lock"):
+        if not (shared / "built").exists():
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            _publish_fixture(shared)
+            (shared / "built").touch()
+    return shared / "warehouse.duckdb"
+
+
+def _publish_fixture(root: Path) -> Path:
     mp = pytest.MonkeyPatch()
-    root = tmp_path_factory.mktemp("published")
     try:
         mp.setenv("DUCKDB_DATABASE", str(root / "warehouse.duckdb"))
         mp.setenv("LANDING_DIR", str(root / "landing"))
