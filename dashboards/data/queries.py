@@ -101,17 +101,9 @@ def center_timezone() -> str:
 def deliveries(last: int = 50) -> pl.DataFrame:
     """The newest attempts to send the report or a failure notice (orchestration/reports), newest
     first; `final` marks each message's last attempt on its channel (its outcome)."""
-    log = warehouse().with_name(warehouse().name + ".deliveries.jsonl")
-    try:
-        lines = log.read_text(encoding="utf-8").splitlines()[-last:]
-    except FileNotFoundError:
-        lines = []
-    entries = []
-    for line in reversed(lines):
-        try:
-            entries.append(json.loads(line))
-        except ValueError:
-            continue
+    from orchestration.reports.delivery import read_log  # the log's format is the sender's
+
+    entries = read_log(warehouse().with_name(warehouse().name + ".deliveries.jsonl"), last)
     schema = {"sent_at": pl.String, "sent": pl.String, "channel": pl.String, "attempt": pl.Int64,
               "ok": pl.Boolean, "detail": pl.String}  # fmt: skip
     frame = pl.DataFrame(
