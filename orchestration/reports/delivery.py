@@ -2,7 +2,7 @@
 
 Both are optional and set by environment variables:
 
-- email: SMTP_HOST (none: no email), SMTP_PORT (587 with STARTTLS, else 25), SMTP_USER and
+- email: SMTP_HOST (none: no email), SMTP_PORT (587 with STARTTLS; 465: TLS from the start), SMTP_USER and
   SMTP_PASSWORD (login only when a user is set), SMTP_STARTTLS (true / false; default true on
   port 587), REPORT_FROM, REPORT_TO (comma-separated addresses);
 - chat: REPORT_WEBHOOK_URL (none: no message); REPORT_WEBHOOK_KIND = wecom | dingtalk | json,
@@ -91,8 +91,15 @@ def send_email(message: Message) -> str:
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         main, sub = kind.split("/", 1)
         mail.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
-    with smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS) as smtp:
-        if starttls:
+    # Port 465 speaks TLS from the first byte (QQ, 163 and Aliyun mail offer it); others STARTTLS.
+    if port == 465:
+        connection = smtplib.SMTP_SSL(
+            host, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+        )
+    else:
+        connection = smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS)
+    with connection as smtp:
+        if starttls and port != 465:
             smtp.starttls(context=ssl.create_default_context())
         user = os.environ.get("SMTP_USER", "").strip()
         if user:
