@@ -72,7 +72,9 @@ def demo_center(tmp_path_factory) -> Path:
     database = root / f"{_catalog()}.duckdb"
     env = _env(database)
     load = [BIN / "python", "-m", "ingest", "load", str(root / "landing"), "--database", str(database)]
-    for command in (load, [BIN / "dbt", "build", "--quiet"]):
+    # The models only: their data tests run on other warehouses of the suite.
+    build = [BIN / "dbt", "build", "--quiet", "--exclude-resource-type", "test", "unit_test"]
+    for command in (load, build):
         done = subprocess.run(command, env=env, cwd=DBT_DIR.parent, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return database
