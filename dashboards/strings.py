@@ -445,6 +445,13 @@ def words(en: str, zh: str, lang: str | None = None) -> str:
     return en if en == zh else f"{en} {zh}"
 
 
+def day_text(day) -> str:
+    """A date as the language writes it: 2024-03-09, or 2024年3月9日 in Chinese."""
+    if language() == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day:%Y-%m-%d}"
+
+
 def t(key: str, **values) -> str:
     lang = language()
     if key in OWN_WORDS:

@@ -17,7 +17,7 @@ from dashboards.components.widgets import (
 )
 from dashboards.data import queries
 from dashboards.filters import current
-from dashboards.strings import t, words
+from dashboards.strings import day_text, t, words
 
 f = current()
 st.title(t("page_overview"))
@@ -26,7 +26,7 @@ calendar = queries.day_calendar(day)
 label = " · ".join(
     part
     for part in (
-        f"{day:%Y-%m-%d}",
+        day_text(day),
         words(calendar.get("weekday_name_en", ""), calendar.get("weekday_name_zh", "")).strip(),
         words(calendar.get("holiday_name_en") or "", calendar.get("holiday_name_zh") or "").strip(),
     )

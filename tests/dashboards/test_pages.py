@@ -111,7 +111,7 @@ def test_the_language_switch_changes_labels_weekday_and_buttons(app):
     at.sidebar.radio(key="language").set_value("zh").run()
     assert _metrics(at)["接通率"] == "63.6%"  # the numbers stay as they are
     assert at.title[0].value == "总览"
-    assert any("星期五" in c.value for c in at.caption)  # 1 March 2024 was a Friday
+    assert any("2024年3月1日 · 星期五" in c.value for c in at.caption)  # 1 March 2024 was a Friday
     assert "下载 CSV" in [b.label for b in at.get("download_button")]
     at.date_input(key="overview_day").set_value(MARCH_2).run()
     deltas = {MARK.sub("", m.label): m.delta for m in at.metric}
