@@ -81,7 +81,6 @@ LABELS: dict[str, str] = {
     "is_fcr_final": "FCR final 首解已定",
     "interval_start": "Interval 时段",
     "weekday": "Weekday (1 = Mon) 星期",
-    "half_hour": "Half hour 半小时",
     "answered_within_sl": "Within 20 s 20秒内接通",
     "sl_base": "Answered + abandoned",
     "surveys_sent": "Surveys sent 发送",

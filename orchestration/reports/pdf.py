@@ -15,7 +15,7 @@ from fpdf.enums import XPos, YPos
 
 from dashboards.components.formatting import fmt
 from orchestration.reports.content import Kpi, Report
-from orchestration.reports.words import EDITION_TITLES, header, kpi_label
+from orchestration.reports.words import EDITION_TITLES, by_unit, header, kpi_label
 
 FONT = Path(noto_cjk_sans_otc.__file__).with_name("NotoSansCJK-Regular.ttc")
 SC_FACE = 2  # the collection's faces: JP, KR, SC, TC, HK, then the mono ones
@@ -60,12 +60,6 @@ class _Pdf(FPDF):
         self.set_font("cjk", size=9)
 
 
-def _value(unit: str, value) -> str:
-    if unit == "count":
-        return fmt("inbound", value)
-    return fmt("connect_rate" if unit == "fraction" else "asa_seconds", value)
-
-
 def _tiles(pdf: _Pdf, kpis: list[Kpi], edition: str) -> None:
     per_row, gap, height = 5, 3, 22
     width = (pdf.w - pdf.l_margin - pdf.r_margin - gap * (per_row - 1)) / per_row
@@ -82,15 +76,15 @@ def _tiles(pdf: _Pdf, kpis: list[Kpi], edition: str) -> None:
         pdf.set_xy(x + 2, y0 + 6)
         pdf.set_font("cjk", size=15)
         pdf.set_text_color(*{True: GREEN, False: RED}.get(k.met, (0, 0, 0)))
-        pdf.cell(width - 4, 7, _value(k.unit, k.value))
+        pdf.cell(width - 4, 7, by_unit(k.unit, k.value))
         pdf.set_text_color(0, 0, 0)
         pdf.set_font("cjk", size=7)
         before = "prev. day 前日" if edition == "daily" else "prev. period 上期"
-        lines = [f"{before}: {_value(k.unit, k.previous)}"]
+        lines = [f"{before}: {by_unit(k.unit, k.previous)}"]
         if edition == "daily":
-            lines.append(f"last week 上周同日: {_value(k.unit, k.last_week)}")
+            lines.append(f"last week 上周同日: {by_unit(k.unit, k.last_week)}")
         if k.target is not None:
-            lines.append(f"target 目标: {_value(k.unit, k.target)}")
+            lines.append(f"target 目标: {by_unit(k.unit, k.target)}")
         for j, line in enumerate(lines):
             pdf.set_xy(x + 2, y0 + 13 + j * 3)
             pdf.cell(width - 4, 3, line)

@@ -17,7 +17,7 @@ from pathlib import Path
 from dashboards.components.formatting import fmt
 from orchestration.publishing import WarehouseFiles, read_status
 from orchestration.reports import content, delivery, pdf, xlsx
-from orchestration.reports.words import EDITION_TITLES
+from orchestration.reports.words import EDITION_TITLES, by_unit
 
 
 def exports_dir(files: WarehouseFiles) -> Path:
@@ -74,9 +74,8 @@ def summary_text(report: content.Report) -> str:
         lines.append(note)
     for k in report.kpis:
         mark = {True: "✓", False: "✗"}.get(k.met, "·")
-        column = {"count": "inbound", "fraction": "connect_rate", "seconds": "asa_seconds"}[k.unit]
-        target = f" (target 目标 {fmt(column, k.target)})" if k.target is not None else ""
-        lines.append(f"{mark} {k.label_en} {k.label_zh}: {fmt(column, k.value)}{target}")
+        target = f" (target 目标 {by_unit(k.unit, k.target)})" if k.target is not None else ""
+        lines.append(f"{mark} {k.label_en} {k.label_zh}: {by_unit(k.unit, k.value)}{target}")
     lines += ["", f"KPIs missed 未达标指标: {len(report.missed)}", f"Alerts 告警: {report.alerts.height}"]
     for a in report.alerts.head(10).to_dicts():
         lines.append(

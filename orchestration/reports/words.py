@@ -54,5 +54,12 @@ def header(column: str, between: str = " ") -> str:
     return en if en == zh else f"{en}{between}{zh}"
 
 
+def by_unit(unit: str, value) -> str:
+    """A KPI's figure as the pages show it: a count with thousands, a rate in %, seconds as m:ss."""
+    from dashboards.components.formatting import fmt
+
+    return fmt({"count": "inbound", "fraction": "connect_rate", "seconds": "asa_seconds"}[unit], value)
+
+
 def kpi_label(kpi) -> str:
     return f"{kpi.label_en} {kpi.label_zh}"
