@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards.data import queries
-from dashboards.strings import t
+from dashboards.strings import day_text, t
 from ingest import settings
 
 
@@ -63,7 +63,7 @@ def sidebar() -> Filters | None:
     teams = st.sidebar.multiselect(
         t("team"), queries.choices("team", "rpt_agent_monthly"), key="filter_teams", placeholder=t("all")
     )
-    st.sidebar.caption(t("newest_day", day=f"{default_end:%Y-%m-%d}"))
+    st.sidebar.caption(t("newest_day", day=day_text(default_end)))
     return Filters(start, end, districts, queues, teams, newest=default_end)
 
 

@@ -124,8 +124,8 @@ LABELS: dict[str, str] = {
     "files_title": "Files 文件",
     "rejected_title": "Rejected rows by rule 拒收行（按规则）",
     "rejected_none": "No row rejected. 无拒收行。",
-    "queue_note": "Queue figures count queue passes (a transferred call counts in both queues). 技能组按段统计。",
-    "heatmap_title": "Weekday × half hour 周内时段热力图",
+    "queue_note": "Queue figures count queue passes (a transferred call counts in both queues); each queue is coloured by its own target where it has one. 技能组按段统计，按本组目标着色。",
+    "heatmap_title": "Weekday × time of day 周内时段热力图",
     "intraday_title": "Intraday 日内曲线",
     "trends_title": "30-day trends 近30天趋势",
     "qa_sample_title": "QA sample 质检抽样 (7 calls per agent, reproducible)",
@@ -449,6 +449,15 @@ def day_text(day) -> str:
     if language() == "zh":
         return f"{day.year}年{day.month}月{day.day}日"
     return f"{day:%Y-%m-%d}"
+
+
+WEEKDAYS = (("Mon", "周一"), ("Tue", "周二"), ("Wed", "周三"), ("Thu", "周四"), ("Fri", "周五"),
+            ("Sat", "周六"), ("Sun", "周日"))  # fmt: skip
+
+
+def weekday_text(iso_weekday: int) -> str:
+    """An ISO weekday (1 = Monday) as the language names it: Mon, 周一, or Mon 周一."""
+    return words(*WEEKDAYS[iso_weekday - 1])
 
 
 def t(key: str, **values) -> str:

@@ -8,7 +8,7 @@ from dashboards.components.widgets import chart_and_table, empty, table
 from dashboards.data import queries
 from dashboards.filters import current
 from dashboards.metrics import rates_over_period
-from dashboards.strings import t
+from dashboards.strings import t, weekday_text
 
 f = current()
 st.title(t("page_districts"))
@@ -54,6 +54,8 @@ if not empty(intervals.filter(pl.col("offered") > 0)):
         ),
         f"queues_{f.start}_{f.end}",
         "districts_queues",
+        own_targets=queries.targets_published()[1],
+        by="queue",
     )
 
     st.subheader(t("heatmap_title"))
@@ -77,8 +79,9 @@ if not empty(intervals.filter(pl.col("offered") > 0)):
             "time_of_day",
             "weekday",
             metric,
-            f"{t(metric)} (1 = Monday)",
+            t(metric),
             percent=metric == "service_level",
+            y_names=weekday_text,
         ),
         heat.sort("weekday", "time_of_day"),
         f"heatmap_{metric}",

@@ -13,7 +13,7 @@ from dashboards.components.formatting import pct
 from dashboards.components.widgets import chart_and_table, empty, table
 from dashboards.data import queries
 from dashboards.filters import current
-from dashboards.strings import t
+from dashboards.strings import day_text, t
 from orchestration.workforce.erlang import Target, staff
 
 f = current()
@@ -104,7 +104,7 @@ def understaffed(newest: dt.date) -> None:
     short = required.join(available, on="interval_start_utc").with_columns(
         short_by=pl.col("required_agents_capped") - pl.col("available_agents")
     )
-    st.caption(t("wf_short_yesterday", day=newest))
+    st.caption(t("wf_short_yesterday", day=day_text(newest)))
     short = short.filter(pl.col("short_by") > 0).select(SHORT[0], "offered", *SHORT[1:])
     if short.is_empty():
         st.caption(t("wf_short_none"))
@@ -134,7 +134,7 @@ else:
     understaffed(newest)
 
 # -- agent time ------------------------------------------------------------------------------------
-st.subheader(t("wf_occupancy_title", day=newest))
+st.subheader(t("wf_occupancy_title", day=day_text(newest)))
 agent_time = f.of_teams(queries.agent_time_day(newest))
 if agent_time.is_empty():
     st.caption(t("wf_no_events"))

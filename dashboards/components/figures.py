@@ -82,14 +82,17 @@ def pareto(frame: pl.DataFrame, label: str, count: str, title: str, share: str |
     return fig
 
 
-def heatmap(frame: pl.DataFrame, x: str, y: str, z: str, title: str, percent: bool = False) -> go.Figure:
+def heatmap(
+    frame: pl.DataFrame, x: str, y: str, z: str, title: str, percent: bool = False, y_names=None
+) -> go.Figure:
+    """z by x (columns) and y (rows, in y's order from the top; `y_names` names them)."""
     pivot = frame.pivot(on=x, index=y, values=z, aggregate_function="sum", sort_columns=True).sort(y)
     columns = [c for c in pivot.columns if c != y]
     fig = go.Figure(
         go.Heatmap(
             z=pivot.select(columns).to_numpy(),
             x=columns,
-            y=pivot[y].to_list(),
+            y=[y_names(v) if y_names else v for v in pivot[y].to_list()],
             colorscale="Blues",
             zmin=0 if percent else None,
             zmax=1 if percent else None,
@@ -97,4 +100,5 @@ def heatmap(frame: pl.DataFrame, x: str, y: str, z: str, title: str, percent: bo
         )
     )
     fig.update_layout(title=title, **{k: v for k, v in _LAYOUT.items() if k != "hovermode"})
+    fig.update_yaxes(autorange="reversed", type="category")
     return fig

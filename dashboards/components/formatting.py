@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from dashboards.metrics import catalogue
+from dashboards.strings import language
 
 # The declared rates by unit (models/semantic/_metrics.yml), and the marts' other shares.
 RATE_COLUMNS = {m.name for m in catalogue().values() if m.unit == "fraction"} | {
@@ -43,7 +44,14 @@ def mmss(seconds) -> str:
 
 
 def thousands(value) -> str:
-    return "—" if _missing(value) else f"{value:,.0f}"
+    """12,345 — or in Chinese, from ten thousand on, in 万 and 亿 as Chinese reports print counts:
+    1.23万, 12.35万, 1.2亿."""
+    if _missing(value):
+        return "—"
+    if language() == "zh" and abs(value) >= 10_000:
+        unit, size = ("亿", 100_000_000) if abs(value) >= 100_000_000 else ("万", 10_000)
+        return f"{value / size:,.2f}".rstrip("0").rstrip(".") + unit
+    return f"{value:,.0f}"
 
 
 def fmt(column: str, value) -> str:

@@ -103,32 +103,49 @@ def column_config(frame: pl.DataFrame) -> dict:
 GOOD, BAD = "color: #2e7d32", "color: #c62828; font-weight: 600"
 
 
-def coloured(frame: pl.DataFrame):
-    """The frame as a pandas Styler whose rate cells are green where they meet the declared target
-    and red where they miss it (by the metric's direction); the values stay numbers."""
-    judged = [c for c in frame.columns if (m := catalogue().get(c)) is not None and m.target is not None]
+def coloured(frame: pl.DataFrame, own_targets: dict[tuple[str, str], Target] | None = None, by: str = ""):
+    """The frame as a pandas Styler whose rate cells are green where they meet the target and red
+    where they miss it (by the metric's direction); the values stay numbers. The target is the
+    row's own where `own_targets` has one for (rate, the row's `by` value) — a queue's service
+    level target, for instance — else the center's declared one."""
+    own_targets = own_targets or {}
+    with_own = {rate for rate, _ in own_targets}
+    judged = [
+        c
+        for c in frame.columns
+        if ((m := catalogue().get(c)) is not None and m.target is not None) or c in with_own
+    ]
     shown = frame.to_pandas()
     if not judged:
         return shown
+    owners = list(shown[by]) if by in shown.columns else [None] * len(shown)
 
     def colour(column):
         metric = catalogue()[column.name]
-        return [
-            ""
-            if (met := metric.meets_target(None if value != value else value)) is None
-            else GOOD
-            if met
-            else BAD
-            for value in column
-        ]
+        marks = []
+        for owner, value in zip(owners, column, strict=True):
+            value = None if value != value else value
+            own = own_targets.get((column.name, owner))
+            met = own.met(value) if own is not None else metric.meets_target(value)
+            marks.append("" if met is None else GOOD if met else BAD)
+        return marks
 
     return shown.style.apply(colour, subset=judged)
 
 
-def table(frame: pl.DataFrame, name: str, key: str) -> None:
+def table(
+    frame: pl.DataFrame,
+    name: str,
+    key: str,
+    own_targets: dict[tuple[str, str], Target] | None = None,
+    by: str = "",
+) -> None:
+    """A table with its downloads; rate cells coloured by target (see `coloured`)."""
     # NaN (a rate over nothing) shows as an empty cell, like NULL.
     shown = frame.with_columns(pl.col(pl.Float32, pl.Float64).fill_nan(None))
-    st.dataframe(coloured(shown), hide_index=True, width="stretch", column_config=column_config(shown))
+    st.dataframe(
+        coloured(shown, own_targets, by), hide_index=True, width="stretch", column_config=column_config(shown)
+    )
     downloads(frame, name, key)
 
 

@@ -4,7 +4,9 @@ Both are optional and set by environment variables:
 
 - email: SMTP_HOST (none: no email), SMTP_PORT (587 with STARTTLS; 465: TLS from the start), SMTP_USER and
   SMTP_PASSWORD (login only when a user is set), SMTP_STARTTLS (true / false; default true on
-  port 587), REPORT_FROM, REPORT_TO (comma-separated addresses);
+  port 587), SMTP_SSL (TLS from the first byte: true / false; default true on port 465),
+  REPORT_FROM, REPORT_TO (comma-separated addresses). The server's certificate is checked against
+  the system's authorities; a mail relay with a private authority: SSL_CERT_FILE=<its CA file>;
 - chat: REPORT_WEBHOOK_URL (none: no message); REPORT_WEBHOOK_KIND = wecom | dingtalk | json,
   guessed from the URL when unset (qyapi.weixin.qq.com: WeCom, oapi.dingtalk.com: DingTalk).
 
@@ -79,7 +81,8 @@ def channels() -> list[str]:
 def send_email(message: Message) -> str:
     host = os.environ["SMTP_HOST"].strip()
     port = int(os.environ.get("SMTP_PORT", "") or 587)
-    starttls = _flag("SMTP_STARTTLS", port == 587)
+    implicit_tls = _flag("SMTP_SSL", port == 465)
+    starttls = _flag("SMTP_STARTTLS", port == 587) and not implicit_tls
     recipients = _recipients()
     sender = os.environ.get("REPORT_FROM", "").strip()
     if not recipients or not sender:
@@ -92,14 +95,14 @@ def send_email(message: Message) -> str:
         main, sub = kind.split("/", 1)
         mail.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
     # Port 465 speaks TLS from the first byte (QQ, 163 and Aliyun mail offer it); others STARTTLS.
-    if port == 465:
+    if implicit_tls:
         connection = smtplib.SMTP_SSL(
             host, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
         )
     else:
         connection = smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS)
     with connection as smtp:
-        if starttls and port != 465:
+        if starttls:
             smtp.starttls(context=ssl.create_default_context())
         user = os.environ.get("SMTP_USER", "").strip()
         if user:

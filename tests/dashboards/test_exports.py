@@ -39,3 +39,15 @@ def test_rate_cells_are_coloured_by_their_target_and_stay_numbers():
     assert [css.get((r, 1), "") for r in range(4)] == [GOOD, BAD, "", GOOD]
     assert not any(col == 2 and text for (_, col), text in css.items())
     assert styler.data["connect_rate"].tolist()[:3] == [0.95, 0.90, 0.5]  # numbers, not text
+
+
+def test_a_queue_is_coloured_by_its_own_target_where_it_has_one():
+    from dashboards.components.widgets import BAD, GOOD, coloured
+    from dashboards.metrics import Target
+
+    # Service level: center target 80 % (>=); the VIP queue's own is 90 %, billing has none.
+    frame = pl.DataFrame({"queue": ["vip", "vip", "billing"], "service_level": [0.85, 0.92, 0.85]})
+    styler = coloured(frame, {("service_level", "vip"): Target(0.90, ">=")}, by="queue")
+    css = {key: "; ".join(f"{p}: {v}" for p, v in value) for key, value in styler._compute().ctx.items()}
+    assert [css.get((r, 1), "") for r in range(3)] == [BAD, GOOD, GOOD]
+    assert coloured(frame)._compute().ctx[(0, 1)] == coloured(frame)._compute().ctx[(2, 1)]  # no own: alike

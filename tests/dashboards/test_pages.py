@@ -113,6 +113,7 @@ def test_the_language_switch_changes_labels_weekday_and_buttons(app):
     assert at.title[0].value == "总览"
     assert any("2024年3月1日 · 星期五" in c.value for c in at.caption)  # 1 March 2024 was a Friday
     assert "下载 CSV" in [b.label for b in at.get("download_button")]
+    assert "数据最新完整日：2024年3月9日" in [c.value for c in at.sidebar.caption]
     at.date_input(key="overview_day").set_value(MARCH_2).run()
     deltas = {MARK.sub("", m.label): m.delta for m in at.metric}
     assert deltas["接通率"] == "+36.4 个百分点" and deltas["平均应答速度"] == "-3 秒"
@@ -157,6 +158,11 @@ def test_overview_daily_report_follows_the_filters(app):
     assert report.iloc[0]["connect_rate_2024-03-01"] == 1.0
 
 
+def _heatmap(at: AppTest) -> dict:
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return next(c for c in charts if c["data"][0]["type"] == "heatmap")
+
+
 def test_districts_and_queues(app):
     at = app("districts_queues")
     # The tables hold numbers (sortable as numbers), formatted by their column configuration.
@@ -168,6 +174,12 @@ def test_districts_and_queues(app):
     # K05 counts in both queues it passed through (queue level); complaints answered after 30 s.
     assert queues.loc["complaints", "service_level"] == 0.0
     assert queues.loc["repair", "offered"] == 4  # K05, K10, K11, K12
+    # The heat map's rows are weekdays by name, Monday at the top, in the page's language.
+    heat = _heatmap(at)
+    assert heat["data"][0]["y"][0] == "Mon 周一" and heat["layout"]["yaxis"]["autorange"] == "reversed"
+    at.sidebar.radio(key="language").set_value("zh").run()
+    heat = _heatmap(at)
+    assert set(heat["data"][0]["y"]) <= {"周一", "周二", "周三", "周四", "周五", "周六", "周日"}
 
 
 def _frame_with(at: AppTest, column: str):

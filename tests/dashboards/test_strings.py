@@ -62,3 +62,30 @@ def test_an_unknown_language_falls_back_to_both(monkeypatch):
     monkeypatch.setenv("DASHBOARD_LANGUAGE", "fr")
     assert strings.default_language() == "both"
     assert strings.t("download_csv") == "Download CSV"  # as the bilingual pages always showed it
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "expected"),
+    [
+        ("zh", 9_999, "9,999"),
+        ("zh", 10_000, "1万"),
+        ("zh", 35_120, "3.51万"),
+        ("zh", 123_456, "12.35万"),
+        ("zh", 1_234_567, "123.46万"),
+        ("zh", 120_000_000, "1.2亿"),
+        ("en", 123_456, "123,456"),
+        ("both", 123_456, "123,456"),
+    ],
+)
+def test_counts_from_ten_thousand_read_in_wan_in_chinese(monkeypatch, language, value, expected):
+    from dashboards.components.formatting import fmt
+
+    monkeypatch.setenv("DASHBOARD_LANGUAGE", language)
+    assert fmt("offered", value) == expected
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "Mon"), ("zh", "周一"), ("both", "Mon 周一")])
+def test_weekdays_are_named_in_the_language(monkeypatch, language, expected):
+    monkeypatch.setenv("DASHBOARD_LANGUAGE", language)
+    assert strings.weekday_text(1) == expected
+    assert strings.weekday_text(7) == {"en": "Sun", "zh": "周日", "both": "Sun 周日"}[language]

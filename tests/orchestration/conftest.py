@@ -7,12 +7,14 @@ import hashlib
 import json
 import shutil
 import socket
+import ssl
 import threading
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -65,30 +67,60 @@ class _Inbox:
         return "250 OK"
 
 
-@pytest.fixture
-def smtp_server(monkeypatch):
+def _authenticate(server, session, envelope, mechanism, auth_data):
+    given = (auth_data.login, auth_data.password) if isinstance(auth_data, LoginPassword) else None
+    ok = given == (b"reports", b"s3cret")
+    return AuthResult(success=ok, handled=False)
+
+
+def _serve_mail(monkeypatch, settings: dict[str, str], **tls):
+    """A real SMTP server on a free local port that keeps what it receives; the report's mail
+    settings pointed at it."""
     inbox = _Inbox()
-
-    def authenticate(server, session, envelope, mechanism, auth_data):
-        ok = (
-            isinstance(auth_data, LoginPassword)
-            and auth_data.login == b"reports"
-            and auth_data.password == b"s3cret"
-        )
-        return AuthResult(success=ok, handled=False)
-
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticate,
-                            auth_require_tls=False)  # fmt: skip
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=_authenticate, **tls)
     controller.start()
     settings = {
-        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_STARTTLS": "false", "SMTP_USER": "reports",
-        "SMTP_PASSWORD": "s3cret", "REPORT_FROM": "wh@center.example",
-        "REPORT_TO": "boss@center.example, ops@center.example", "REPORT_RETRY_SECONDS": "0",
+        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_USER": "reports", "SMTP_PASSWORD": "s3cret",
+        "REPORT_FROM": "wh@center.example", "REPORT_TO": "boss@center.example, ops@center.example",
+        "REPORT_RETRY_SECONDS": "0", **settings,
     }  # fmt: skip
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("REPORT_WEBHOOK_URL", raising=False)
+    return inbox, controller
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """Plain SMTP (a relay inside the center's network)."""
+    inbox, controller = _serve_mail(monkeypatch, {"SMTP_STARTTLS": "false"}, auth_require_tls=False)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture(params=["starttls", "ssl"])
+def tls_smtp_server(request, monkeypatch, tmp_path):
+    """SMTP over TLS as a mail provider runs it: STARTTLS required before login (port 587's way),
+    or TLS from the first byte (port 465's way, SMTP_SSL), with a certificate from an authority
+    the client is told to trust (SSL_CERT_FILE, as for a private mail relay). Yields the inbox
+    and the authority's file."""
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    trusted = tmp_path / "mail-ca.pem"
+    authority.cert_pem.write_to_path(str(trusted))
+    monkeypatch.setenv("SSL_CERT_FILE", str(trusted))
+    if request.param == "starttls":
+        inbox, controller = _serve_mail(
+            monkeypatch, {"SMTP_STARTTLS": "true"}, tls_context=context, require_starttls=True
+        )
+    else:
+        # aiosmtpd does not see its own implicit TLS when deciding whether to offer AUTH
+        # (aio-libs/aiosmtpd#281): the connection is TLS from the first byte all the same.
+        inbox, controller = _serve_mail(
+            monkeypatch, {"SMTP_SSL": "true"}, ssl_context=context, auth_require_tls=False
+        )
     yield inbox
     controller.stop()
 

@@ -11,6 +11,7 @@ import duckdb
 import openpyxl
 import polars as pl
 import pytest
+import trustme
 from pypdf import PdfReader
 
 from orchestration.publishing import WarehouseFiles
@@ -296,6 +297,43 @@ def test_email_arrives_with_both_files_for_every_recipient(reported, smtp_server
     assert "Connect rate 接通率" in body and "KPIs missed 未达标指标" in body
     (entry,) = delivery.read_log(delivery_log(files))
     assert entry["ok"] and entry["channel"] == "email" and entry["key"] == "daily 2024-03-09"
+
+
+def test_the_weekly_edition_arrives_over_tls(reported, tls_smtp_server, tmp_path, monkeypatch):
+    """Sunday's weekly report, sent through a mail server that speaks only TLS (STARTTLS before
+    login, or TLS from the first byte), its certificate checked."""
+    files = _center(reported, tmp_path, monkeypatch)
+    week = content.Period("weekly", D(2024, 3, 4), D(2024, 3, 10))
+    report_and_send(files, [week], say=lambda _: None)
+    ((recipients, mail),) = tls_smtp_server.messages
+    assert recipients == ["boss@center.example", "ops@center.example"]
+    assert "Weekly report 周报 2024-W10" in mail["Subject"]
+    assert {part.get_filename() for part in mail.iter_attachments()} == {
+        "weekly_report_2024-W10.xlsx", "weekly_report_2024-W10.pdf"
+    }  # fmt: skip
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert body.startswith("Weekly report 周报 2024-03-04 – 2024-03-10")
+    with duckdb.connect(str(files.published), read_only=True) as con:
+        (offered,) = con.sql(
+            "select sum(offered) from marts.rpt_district_daily "
+            "where call_date between '2024-03-04' and '2024-03-10'"
+        ).fetchall()[0]
+    assert f"· Offered 人工呼入: {offered:,}" in body  # the week's sum, no target
+    (entry,) = delivery.read_log(delivery_log(files))
+    assert entry["ok"] and entry["key"] == "weekly 2024-W10"
+
+
+def test_a_mail_server_whose_certificate_is_not_trusted_gets_nothing(
+    reported, tls_smtp_server, tmp_path, monkeypatch
+):
+    files = _center(reported, tmp_path, monkeypatch)
+    stranger = tmp_path / "other-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(stranger))
+    monkeypatch.setenv("SSL_CERT_FILE", str(stranger))
+    report_and_send(files, content.periods_ending(D(2024, 3, 9)), say=lambda _: None)
+    assert tls_smtp_server.messages == []
+    log = delivery.read_log(delivery_log(files))
+    assert not any(e["ok"] for e in log) and "CERTIFICATE_VERIFY_FAILED" in log[0]["detail"]
 
 
 def test_a_wrong_password_is_logged_retried_and_never_raised(reported, smtp_server, tmp_path, monkeypatch):
