@@ -264,14 +264,21 @@ def queue_intervals(start, end, queues, minutes: int = 30) -> pl.DataFrame:
         queues,
         queues,
     )
-    if minutes != 60 or rows.is_empty():
-        return rows
+    return rows if minutes != 60 or rows.is_empty() else by_hour(rows)
+
+
+def by_hour(rows: pl.DataFrame) -> pl.DataFrame:
+    """Half-hour queue rows rolled up to the center's hours: counts summed and rates recomputed
+    from them. An hour is a local clock hour; its UTC start is the half hours' UTC instant moved
+    back by the same minutes as the local one, so that a fall-back day keeps its two 01:00 hours
+    apart and a center half an hour off UTC (India) still pairs 09:00 with 09:30."""
     counts = [c for c in measures() if c in rows.columns]
     by = ["call_date", "interval_start", "interval_start_utc", "interval_minutes", "queue"]
+    into_hour = pl.col("interval_start") - pl.col("interval_start").dt.truncate("1h")
     return rates_over_period(
         rows.with_columns(
             pl.col("interval_start").dt.truncate("1h"),
-            pl.col("interval_start_utc").dt.truncate("1h"),
+            pl.col("interval_start_utc") - into_hour,
             pl.lit(60).alias("interval_minutes"),
         ).select(*by, *counts, "agents_handling"),
         by,

@@ -123,3 +123,71 @@ def test_the_exposures_list_the_marts_each_page_reads():
     for name, page in pages.items():
         calls = set(re.findall(r"queries\.(\w+)\(", page.read_text(encoding="utf-8")))
         assert set().union(*(reads.get(call, set()) for call in calls)) == declared[name], name
+
+
+def _half_hours(rows: list[tuple]) -> pl.DataFrame:
+    """(local start, UTC start, offered, answered, within SL, SL base, agents) per half hour."""
+    return pl.DataFrame(
+        [
+            {"call_date": local.date(), "interval_start": local, "interval_start_utc": utc,
+             "interval_minutes": 30, "queue": "repair", "offered": offered, "answered": answered,
+             "answered_within_sl": within, "service_level_base": base, "agents_handling": agents}
+            for local, utc, offered, answered, within, base, agents in rows
+        ]
+    )  # fmt: skip
+
+
+def test_an_hour_sums_its_half_hours_and_keeps_the_busier_half_hours_agents():
+    from dashboards.data.queries import by_hour
+
+    at = dt.datetime
+    hours = by_hour(
+        _half_hours(
+            [
+                # Shanghai (UTC+8): 09:00 and 09:30 make the 09:00 hour; 10:00 is an hour alone.
+                (at(2024, 3, 1, 9, 0), at(2024, 3, 1, 1, 0), 3, 2, 2, 3, 2),
+                (at(2024, 3, 1, 9, 30), at(2024, 3, 1, 1, 30), 4, 4, 3, 4, 3),
+                (at(2024, 3, 1, 10, 0), at(2024, 3, 1, 2, 0), 1, 0, 0, 1, 1),
+            ]
+        )
+    ).sort("interval_start_utc")
+    nine, ten = hours.to_dicts()
+    assert (nine["interval_start"], nine["interval_start_utc"]) == (at(2024, 3, 1, 9), at(2024, 3, 1, 1))
+    assert (nine["offered"], nine["answered"], nine["interval_minutes"]) == (7, 6, 60)
+    assert nine["service_level"] == pytest.approx(5 / 7)  # (2 + 3) / (3 + 4), not the mean of 2/3 and 3/4
+    assert nine["agents_handling"] == 3  # the busier half hour's 3, not 2 + 3
+    assert (ten["offered"], ten["agents_handling"], ten["service_level"]) == (1, 1, 0.0)
+
+
+def test_an_hour_is_the_centers_clock_hour_across_daylight_saving_and_half_hour_offsets():
+    from dashboards.data.queries import by_hour
+
+    at = dt.datetime
+    # New York, 3 November 2024: the clock goes back at 02:00, so 01:00 and 01:30 come twice
+    # (first at UTC-4, then at UTC-5): two hours both called 01:00, kept apart by their UTC start.
+    fall_back = by_hour(
+        _half_hours(
+            [
+                (at(2024, 11, 3, 1, 0), at(2024, 11, 3, 5, 0), 1, 1, 1, 1, 1),
+                (at(2024, 11, 3, 1, 30), at(2024, 11, 3, 5, 30), 2, 2, 2, 2, 1),
+                (at(2024, 11, 3, 1, 0), at(2024, 11, 3, 6, 0), 4, 4, 4, 4, 2),
+                (at(2024, 11, 3, 1, 30), at(2024, 11, 3, 6, 30), 8, 8, 8, 8, 2),
+            ]
+        )
+    ).sort("interval_start_utc")
+    assert fall_back.select("interval_start_utc", "offered").rows() == [
+        (at(2024, 11, 3, 5), 3), (at(2024, 11, 3, 6), 12)
+    ]  # fmt: skip
+    assert set(fall_back["interval_start"]) == {at(2024, 11, 3, 1)}
+    # Kolkata (UTC+5:30): local 09:00 is 03:30 UTC; 09:00 and 09:30 are one hour starting 03:30.
+    india = by_hour(
+        _half_hours(
+            [
+                (at(2024, 3, 1, 9, 0), at(2024, 3, 1, 3, 30), 5, 5, 5, 5, 2),
+                (at(2024, 3, 1, 9, 30), at(2024, 3, 1, 4, 0), 5, 4, 3, 5, 4),
+            ]
+        )
+    )
+    assert india.select("interval_start", "interval_start_utc", "offered", "agents_handling").rows() == [
+        (at(2024, 3, 1, 9), at(2024, 3, 1, 3, 30), 10, 4)
+    ]

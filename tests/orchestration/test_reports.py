@@ -125,6 +125,48 @@ def test_a_queue_is_judged_by_its_own_target_and_a_district_by_the_centers():
     assert found.filter(pl.col("name") == "complaints")["value"].to_list() == [0.85]
 
 
+# -- refresh health by hand --------------------------------------------------------------------
+
+
+def _health_store() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.fct_loaded_files as select * from (values "
+        # loaded a minute before the day before the refresh (04:00 UTC on 10 March): not recent
+        "(timestamp '2024-03-09 03:59:00', 100, 98, 2, 'loaded'), "
+        "(timestamp '2024-03-09 04:00:00', 10, 10, 0, 'loaded'), "  # exactly a day before: recent
+        "(timestamp '2024-03-10 03:00:00', 7, 5, 2, 'loaded'), "
+        "(timestamp '2024-03-10 03:30:00', 0, 0, 0, 'failed')"
+        ") files(loaded_at, rows_read, rows_accepted, rows_rejected, status)"
+    )
+    con.execute(
+        "create table marts.rpt_kpi_daily as select * from (values "
+        "(date '2024-03-08', 5), (date '2024-03-09', 0)) days(call_date, inbound)"
+    )
+    return con
+
+
+def test_the_health_block_counts_the_day_before_the_refresh_and_everything_rejected():
+    success = {"at": "2024-03-10T04:00:00+00:00"}
+    with _health_store() as con:
+        earlier = {"at": "2024-03-09T04:00:00+00:00", "reason": "an old failure"}
+        shown = content.health(con, {"last_success": success, "last_failure": earlier})
+        assert shown == {
+            "refreshed_at_utc": "2024-03-10T04:00:00+00:00",
+            "newest_call_day": D(2024, 3, 8),  # 9 March had no calls
+            "files_loaded": 3,  # the three files of the 24 hours before 04:00 on 10 March
+            "rows_read": 17,  # 10 + 7 + 0
+            "rows_accepted": 15,  # 10 + 5 + 0
+            "rows_rejected": 4,  # 2 + 2: rejected rows so far, however old
+            "files_failed": 1,
+            "last_failure": None,  # it failed before the refresh that succeeded
+        }
+        later = {"at": "2024-03-10T05:00:00+00:00", "reason": "a blocking check failed"}
+        again = content.health(con, {"last_success": success, "last_failure": later})
+        assert again["last_failure"] == "a blocking check failed"
+
+
 # -- the report against the marts, cell by cell ------------------------------------------------
 
 
